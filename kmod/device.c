@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvti - the tunnel netdev: rtnl_link_ops, setup, transmit, counters.
+ *
+ * A kvti netdev is created either by rtnetlink (ip link add NAME type kvti,
+ * unconfigured until "kvti tunnel set") or by the genl TUNNEL_NEW command,
+ * which creates and configures it in one step.  Both end in
+ * register_netdevice() under RTNL with dev->rtnl_link_ops set, so
+ * "ip link del" and namespace teardown treat them alike.
+ *
+ * The underlay (where ESP goes) is the namespace the netdev was created in;
+ * the device is NETNS_LOCAL so that the two never part.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/inetdevice.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+#include <net/rtnetlink.h>
+
+#include "kvti.h"
+
+static const struct net_device_ops kvti_netdev_ops;
+
+struct kvti_tunnel *kvti_tunnel_from_dev(struct net_device *dev)
+{
+	if (!dev || dev->rtnl_link_ops != &kvti_link_ops)
+		return NULL;
+	return netdev_priv(dev);
+}
+
+void kvti_tunnel_count(struct kvti_tunnel *t, enum kvti_stat what, u64 n)
+{
+	struct kvti_pcpu_stats *s = get_cpu_ptr(t->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->c[what] += n;
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(t->stats);
+}
+
+/* Sums every counter over all CPUs into sum[__KVTI_STAT_MAX]. */
+void kvti_tunnel_stats(struct kvti_tunnel *t, u64 *sum)
+{
+	int cpu, i;
+
+	memset(sum, 0, sizeof(u64) * __KVTI_STAT_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct kvti_pcpu_stats *s = per_cpu_ptr(t->stats, cpu);
+		u64 snap[__KVTI_STAT_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			memcpy(snap, s->c, sizeof(snap));
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < __KVTI_STAT_MAX; i++)
+			sum[i] += snap[i];
+	}
+}
+
+/*
+ * Zeroes the counters.  A packet counted on another CPU at the same moment
+ * may survive the clear; for an operator's "clear counters" that is fine.
+ */
+void kvti_tunnel_stats_clear(struct kvti_tunnel *t)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kvti_pcpu_stats *s = per_cpu_ptr(t->stats, cpu);
+
+		local_bh_disable();
+		u64_stats_update_begin(&s->syncp);
+		memset(s->c, 0, sizeof(s->c));
+		u64_stats_update_end(&s->syncp);
+		local_bh_enable();
+	}
+}
+
+static void kvti_get_stats64(struct net_device *dev,
+			     struct rtnl_link_stats64 *st)
+{
+	struct kvti_tunnel *t = netdev_priv(dev);
+	u64 c[__KVTI_STAT_MAX];
+
+	kvti_tunnel_stats(t, c);
+	st->rx_packets = c[KVTI_STAT_RX_PACKETS];
+	st->rx_bytes = c[KVTI_STAT_RX_BYTES];
+	st->tx_packets = c[KVTI_STAT_TX_PACKETS];
+	st->tx_bytes = c[KVTI_STAT_TX_BYTES];
+	st->rx_dropped = c[KVTI_STAT_DROP_REPLAY] + c[KVTI_STAT_DROP_AUTH] +
+			 c[KVTI_STAT_DROP_PADDING] +
+			 c[KVTI_STAT_DROP_UNKNOWN_SPI];
+	st->rx_crc_errors = c[KVTI_STAT_DROP_AUTH];
+	st->rx_frame_errors = c[KVTI_STAT_DROP_PADDING];
+	st->tx_dropped = c[KVTI_STAT_DROP_NO_SA] + c[KVTI_STAT_DROP_EXPIRED] +
+			 c[KVTI_STAT_DROP_MTU];
+	st->tx_carrier_errors = c[KVTI_STAT_DROP_NO_SA];
+}
+
+static netdev_tx_t kvti_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct kvti_tunnel *t = netdev_priv(dev);
+
+	/* No SA can be installed yet: everything routed here is dropped. */
+	kvti_tunnel_count(t, KVTI_STAT_DROP_NO_SA, 1);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int kvti_change_mtu(struct net_device *dev, int mtu)
+{
+	struct kvti_tunnel *t = netdev_priv(dev);
+
+	ASSERT_RTNL();
+	/* Whoever sets the MTU by hand owns it from now on. */
+	t->mtu_auto = false;
+	dev->mtu = mtu;
+	return 0;
+}
+
+static int kvti_dev_init(struct net_device *dev)
+{
+	struct kvti_tunnel *t = netdev_priv(dev);
+
+	t->stats = alloc_percpu_gfp(struct kvti_pcpu_stats, GFP_KERNEL);
+	if (!t->stats)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Called under RTNL when the device is unregistered (or fails to register):
+ * unlink it so no configuration path finds it again.
+ */
+static void kvti_dev_uninit(struct net_device *dev)
+{
+	struct kvti_tunnel *t = netdev_priv(dev);
+
+	ASSERT_RTNL();
+	if (!list_empty(&t->node)) {
+		kvti_netlink_tunnel_event(t, KVTI_CMD_EV_TUNNEL_DEL);
+		list_del_init(&t->node);
+	}
+	if (t->tmpl) {
+		list_del_init(&t->clone_node);
+		t->tmpl = NULL;
+	}
+}
+
+/* Frees what the tunnel owns.  Idempotent: it also runs on the error path
+ * of a failed registration, where the core may or may not have called it.
+ */
+static void kvti_free_priv(struct kvti_tunnel *t)
+{
+	struct kvti_params *p = rcu_dereference_protected(t->params, true);
+
+	RCU_INIT_POINTER(t->params, NULL);
+	kfree(p);
+	free_percpu(t->stats);
+	t->stats = NULL;
+}
+
+static void kvti_dev_destructor(struct net_device *dev)
+{
+	kvti_free_priv(netdev_priv(dev));
+}
+
+static const struct net_device_ops kvti_netdev_ops = {
+	.ndo_init		= kvti_dev_init,
+	.ndo_uninit		= kvti_dev_uninit,
+	.ndo_start_xmit		= kvti_xmit,
+	.ndo_get_stats64	= kvti_get_stats64,
+	.ndo_change_mtu		= kvti_change_mtu,
+};
+
+static const struct device_type kvti_device_type = {
+	.name = KVTI_LINK_KIND,
+};
+
+static void kvti_setup(struct net_device *dev)
+{
+	struct kvti_tunnel *t = netdev_priv(dev);
+
+	dev->netdev_ops = &kvti_netdev_ops;
+	SET_NETDEV_DEVTYPE(dev, &kvti_device_type);
+	/* Layer 3 only: no link-layer header, no ARP, one peer. */
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->needed_headroom = LL_MAX_HEADER + sizeof(struct ipv6hdr) +
+			       KVTI_UDP_ENCAP_LEN + KVTI_ESP_MAX_OVERHEAD;
+	dev->needed_tailroom = KVTI_ESP_MAX_OVERHEAD;
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	dev->min_mtu = KVTI_MTU_MIN;
+	dev->max_mtu = KVTI_MTU_MAX;
+	dev->mtu = ETH_DATA_LEN - sizeof(struct iphdr) - KVTI_ESP_MAX_OVERHEAD;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = kvti_dev_destructor;
+
+	memset(t, 0, sizeof(*t));
+	t->dev = dev;
+	t->mtu_auto = true;
+	INIT_LIST_HEAD(&t->node);
+	INIT_LIST_HEAD(&t->clones);
+	INIT_LIST_HEAD(&t->clone_node);
+}
+
+/* MTU of the underlay device that leads to the remote, or Ethernet's. */
+static unsigned int underlay_mtu(struct net *net, const struct kvti_params *p)
+{
+	unsigned int mtu = ETH_DATA_LEN;
+
+	if (p->family == AF_INET && p->has_remote) {
+		struct rtable *rt;
+		struct flowi4 fl4 = {
+			.daddr = p->remote.ip,
+			.saddr = p->has_local ? p->local.ip : 0,
+			.flowi4_proto = IPPROTO_ESP,
+		};
+
+		rt = ip_route_output_key(net, &fl4);
+		if (!IS_ERR(rt)) {
+			mtu = dst_mtu(&rt->dst);
+			ip_rt_put(rt);
+		}
+	} else if (p->family == AF_INET6 && p->has_remote &&
+		   IS_ENABLED(CONFIG_IPV6)) {
+		struct dst_entry *dst;
+		struct flowi6 fl6 = {
+			.daddr = p->remote.ip6,
+			.flowi6_proto = IPPROTO_ESP,
+		};
+
+		if (p->has_local)
+			fl6.saddr = p->local.ip6;
+		dst = ip6_route_output(net, NULL, &fl6);
+		if (!dst->error)
+			mtu = dst_mtu(dst);
+		dst_release(dst);
+	}
+	return mtu;
+}
+
+/* The MTU a tunnel gets when nobody chose one: the underlay's, minus the
+ * outer header and the worst-case ESP overhead.
+ */
+static unsigned int auto_mtu(struct net *net, const struct kvti_params *p)
+{
+	unsigned int overhead = KVTI_ESP_MAX_OVERHEAD;
+	unsigned int mtu = underlay_mtu(net, p);
+
+	overhead += p->family == AF_INET6 ? sizeof(struct ipv6hdr) :
+					    sizeof(struct iphdr);
+	if (p->encap == KVTI_ENCAP_UDP)
+		overhead += KVTI_UDP_ENCAP_LEN;
+	if (mtu < KVTI_MTU_MIN + overhead)
+		return KVTI_MTU_MIN;
+	return min_t(unsigned int, mtu - overhead, KVTI_MTU_MAX);
+}
+
+/* Installs new parameters (the caller allocated them and gives them up). */
+int kvti_tunnel_set_params(struct kvti_tunnel *t, struct kvti_params *p)
+{
+	struct kvti_params *old;
+
+	ASSERT_RTNL();
+	old = rcu_replace_pointer(t->params, p, lockdep_rtnl_is_held());
+	if (old)
+		kfree_rcu(old, rcu);
+	if (t->mtu_auto) {
+		int err = dev_set_mtu(t->dev, auto_mtu(dev_net(t->dev), p));
+
+		/* dev_set_mtu() went through kvti_change_mtu(). */
+		t->mtu_auto = true;
+		return err;
+	}
+	return 0;
+}
+
+/* mtu 0 returns the tunnel to the derived MTU. */
+int kvti_tunnel_set_mtu(struct kvti_tunnel *t, u32 mtu)
+{
+	int err;
+
+	ASSERT_RTNL();
+	if (!mtu) {
+		struct kvti_params *p = rtnl_dereference(t->params);
+
+		err = dev_set_mtu(t->dev, auto_mtu(dev_net(t->dev), p));
+		t->mtu_auto = true;
+		return err;
+	}
+	err = dev_set_mtu(t->dev, mtu);
+	if (!err)
+		t->mtu_auto = false;
+	return err;
+}
+
+static bool same_endpoints(const struct kvti_params *a,
+			   const struct kvti_params *b)
+{
+	if (a->family != b->family || !a->has_remote || !b->has_remote)
+		return false;
+	if (a->has_key != b->has_key || (a->has_key && a->key != b->key))
+		return false;
+	if (a->has_local != b->has_local)
+		return false;
+	if (a->family == AF_INET)
+		return a->remote.ip == b->remote.ip &&
+		       (!a->has_local || a->local.ip == b->local.ip);
+	return ipv6_addr_equal(&a->remote.ip6, &b->remote.ip6) &&
+	       (!a->has_local || ipv6_addr_equal(&a->local.ip6, &b->local.ip6));
+}
+
+/* The tunnel (other than @except) that already connects the endpoints and
+ * key of @p, if any: two such tunnels could not be told apart by a peer.
+ */
+struct kvti_tunnel *kvti_tunnel_find_endpoints(struct kvti_net *kn,
+					       const struct kvti_params *p,
+					       const struct kvti_tunnel *except)
+{
+	struct kvti_tunnel *t;
+
+	ASSERT_RTNL();
+	list_for_each_entry(t, &kn->tunnels, node) {
+		if (t == except || t->is_template)
+			continue;
+		if (same_endpoints(rtnl_dereference(t->params), p))
+			return t;
+	}
+	return NULL;
+}
+
+static struct kvti_params *default_params(void)
+{
+	struct kvti_params *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (p) {
+		p->df_mode = KVTI_DF_COPY;
+		p->replay_window = KVTI_REPLAY_DEFAULT;
+	}
+	return p;
+}
+
+static int register_tunnel(struct net_device *dev, struct kvti_params *p,
+			   bool is_template, struct kvti_tunnel *tmpl)
+{
+	struct kvti_tunnel *t = netdev_priv(dev);
+	struct kvti_net *kn = kvti_net(dev_net(dev));
+	int err;
+
+	ASSERT_RTNL();
+	RCU_INIT_POINTER(t->params, p);
+	t->is_template = is_template;
+	if (t->mtu_auto)
+		dev->mtu = auto_mtu(dev_net(dev), p);
+
+	err = register_netdevice(dev);
+	if (err)
+		return err;
+
+	/* Templates and tunnels without an SA have no carrier. */
+	netif_carrier_off(dev);
+	list_add_tail(&t->node, &kn->tunnels);
+	if (tmpl) {
+		t->tmpl = tmpl;
+		list_add_tail(&t->clone_node, &tmpl->clones);
+	}
+	kvti_netlink_tunnel_event(t, KVTI_CMD_EV_TUNNEL_NEW);
+	return 0;
+}
+
+/*
+ * Creates and registers a configured tunnel; called from genl under RTNL.
+ * Takes @p in all cases.  The caller has validated the parameters.
+ */
+struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
+				       struct kvti_params *p, bool is_template,
+				       struct kvti_tunnel *tmpl, u32 mtu,
+				       struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+	struct kvti_tunnel *t;
+	int err;
+
+	ASSERT_RTNL();
+	dev = alloc_netdev(sizeof(struct kvti_tunnel), name ? name : "kvti%d",
+			   name ? NET_NAME_USER : NET_NAME_ENUM, kvti_setup);
+	if (!dev) {
+		kfree(p);
+		return ERR_PTR(-ENOMEM);
+	}
+	dev_net_set(dev, net);
+	dev->rtnl_link_ops = &kvti_link_ops;
+	t = netdev_priv(dev);
+	if (mtu) {
+		t->mtu_auto = false;
+		dev->mtu = mtu;
+	} else if (tmpl && !tmpl->mtu_auto) {
+		t->mtu_auto = false;
+		dev->mtu = tmpl->dev->mtu;
+	}
+
+	err = register_tunnel(dev, p, is_template, tmpl);
+	if (err) {
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack,
+				       "KVTI_A_IFNAME: a device with this name already exists");
+		kvti_free_priv(t);
+		free_netdev(dev);
+		return ERR_PTR(err);
+	}
+	return t;
+}
+
+/*
+ * Queues @t for unregistration on @head, once.  A template takes its clones
+ * with it: a clone without its template could never be renegotiated.
+ */
+void kvti_tunnel_queue_del(struct kvti_tunnel *t, struct list_head *head)
+{
+	struct kvti_tunnel *c;
+
+	ASSERT_RTNL();
+	if (t->dying)
+		return;
+	t->dying = true;
+	list_for_each_entry(c, &t->clones, clone_node)
+		kvti_tunnel_queue_del(c, head);
+	unregister_netdevice_queue(t->dev, head);
+}
+
+static int kvti_newlink(struct net *src_net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	struct kvti_params *p = default_params();
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	/* Created bare: no endpoints until "kvti tunnel set". */
+	err = register_tunnel(dev, p, false, NULL);
+	if (err)
+		kvti_free_priv(netdev_priv(dev));
+	return err;
+}
+
+static void kvti_dellink(struct net_device *dev, struct list_head *head)
+{
+	kvti_tunnel_queue_del(netdev_priv(dev), head);
+}
+
+struct rtnl_link_ops kvti_link_ops __read_mostly = {
+	.kind		= KVTI_LINK_KIND,
+	.priv_size	= sizeof(struct kvti_tunnel),
+	.setup		= kvti_setup,
+	.newlink	= kvti_newlink,
+	.dellink	= kvti_dellink,
+};
+
+/* Namespace teardown: every tunnel of the dying namespaces goes. */
+static void kvti_exit_batch_rtnl(struct list_head *net_list,
+				 struct list_head *dev_kill_list)
+{
+	struct net *net;
+
+	ASSERT_RTNL();
+	list_for_each_entry(net, net_list, exit_list) {
+		struct kvti_net *kn = kvti_net(net);
+		struct kvti_tunnel *t;
+
+		list_for_each_entry(t, &kn->tunnels, node)
+			kvti_tunnel_queue_del(t, dev_kill_list);
+	}
+}
+
+static int __net_init kvti_init_net(struct net *net)
+{
+	struct kvti_net *kn = kvti_net(net);
+
+	kn->net = net;
+	INIT_LIST_HEAD(&kn->tunnels);
+	return 0;
+}
+
+static void __net_exit kvti_exit_net(struct net *net)
+{
+	WARN_ON_ONCE(!list_empty(&kvti_net(net)->tunnels));
+}
+
+unsigned int kvti_net_id __read_mostly;
+
+static struct pernet_operations kvti_net_ops = {
+	.init = kvti_init_net,
+	.exit = kvti_exit_net,
+	.exit_batch_rtnl = kvti_exit_batch_rtnl,
+	.id   = &kvti_net_id,
+	.size = sizeof(struct kvti_net),
+};
+
+int kvti_device_init(void)
+{
+	int err;
+
+	err = register_pernet_device(&kvti_net_ops);
+	if (err)
+		return err;
+	err = rtnl_link_register(&kvti_link_ops);
+	if (err)
+		goto err_pernet;
+	return 0;
+
+err_pernet:
+	unregister_pernet_device(&kvti_net_ops);
+	return err;
+}
+
+/* Every kvti netdev in every namespace is deleted by rtnl_link_unregister(). */
+void kvti_device_exit(void)
+{
+	rtnl_link_unregister(&kvti_link_ops);
+	unregister_pernet_device(&kvti_net_ops);
+}

@@ -1,0 +1,3 @@
+/work/main/kmod/main.o
+/work/main/kmod/device.o
+/work/main/kmod/netlink.o
