@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/kvti.ko := ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/kmod/kvti.ko /work/main/kmod/kvti.o /work/main/kmod/kvti.mod.o;  true

@@ -1,3 +1,0 @@
-/work/main/kmod/main.o
-/work/main/kmod/device.o
-/work/main/kmod/netlink.o
