@@ -105,12 +105,7 @@ static void kvti_get_stats64(struct net_device *dev,
 
 static netdev_tx_t kvti_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct kvti_tunnel *t = netdev_priv(dev);
-
-	/* No SA can be installed yet: everything routed here is dropped. */
-	kvti_tunnel_count(t, KVTI_STAT_DROP_NO_SA, 1);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
+	return kvti_esp_xmit(netdev_priv(dev), skb);
 }
 
 static int kvti_change_mtu(struct net_device *dev, int mtu)
@@ -128,24 +123,45 @@ static int kvti_dev_init(struct net_device *dev)
 {
 	struct kvti_tunnel *t = netdev_priv(dev);
 
+	int err;
+
 	t->stats = alloc_percpu_gfp(struct kvti_pcpu_stats, GFP_KERNEL);
 	if (!t->stats)
 		return -ENOMEM;
+	err = dst_cache_init(&t->dst_cache, GFP_KERNEL);
+	if (err)
+		goto err_stats;
+	err = gro_cells_init(&t->gro_cells, dev);
+	if (err)
+		goto err_dst_cache;
 	return 0;
+
+err_dst_cache:
+	dst_cache_destroy(&t->dst_cache);
+err_stats:
+	free_percpu(t->stats);
+	t->stats = NULL;
+	return err;
 }
 
-/* Called under RTNL when the device is unregistered (or fails to register):
- * unlink it so no configuration path finds it again.
+/*
+ * Called under RTNL when the device is unregistered (or fails to register):
+ * unlink it so no configuration path finds it again, and remove its SAs.
+ * Receive may still walk the tunnel list or hold an SA under RCU; the core
+ * waits a grace period before the destructor, and for the references SAs
+ * in flight hold on the netdev.
  */
 static void kvti_dev_uninit(struct net_device *dev)
 {
 	struct kvti_tunnel *t = netdev_priv(dev);
 
 	ASSERT_RTNL();
-	if (!list_empty(&t->node)) {
+	if (t->listed) {
 		kvti_netlink_tunnel_event(t, KVTI_CMD_EV_TUNNEL_DEL);
-		list_del_init(&t->node);
+		list_del_rcu(&t->node);
+		t->listed = false;
 	}
+	kvti_sa_flush_tunnel(t);
 	if (t->tmpl) {
 		list_del_init(&t->clone_node);
 		t->tmpl = NULL;
@@ -161,8 +177,12 @@ static void kvti_free_priv(struct kvti_tunnel *t)
 
 	RCU_INIT_POINTER(t->params, NULL);
 	kfree(p);
-	free_percpu(t->stats);
-	t->stats = NULL;
+	if (t->stats) {
+		gro_cells_destroy(&t->gro_cells);
+		dst_cache_destroy(&t->dst_cache);
+		free_percpu(t->stats);
+		t->stats = NULL;
+	}
 }
 
 static void kvti_dev_destructor(struct net_device *dev)
@@ -208,6 +228,7 @@ static void kvti_setup(struct net_device *dev)
 	t->dev = dev;
 	t->mtu_auto = true;
 	INIT_LIST_HEAD(&t->node);
+	INIT_LIST_HEAD(&t->sas);
 	INIT_LIST_HEAD(&t->clones);
 	INIT_LIST_HEAD(&t->clone_node);
 }
@@ -249,12 +270,20 @@ static unsigned int underlay_mtu(struct net *net, const struct kvti_params *p)
 }
 
 /* The MTU a tunnel gets when nobody chose one: the underlay's, minus the
- * outer header and the worst-case ESP overhead.
+ * outer header and the ESP overhead of the newest outbound SA (of the
+ * worst algorithm while there is none).
  */
-static unsigned int auto_mtu(struct net *net, const struct kvti_params *p)
+static unsigned int auto_mtu(struct kvti_tunnel *t, const struct kvti_params *p)
 {
 	unsigned int overhead = KVTI_ESP_MAX_OVERHEAD;
-	unsigned int mtu = underlay_mtu(net, p);
+	unsigned int mtu = underlay_mtu(dev_net(t->dev), p);
+	struct kvti_sa *sa;
+
+	rcu_read_lock();
+	sa = rcu_dereference(t->sa_out);
+	if (sa)
+		overhead = kvti_sa_overhead(sa);
+	rcu_read_unlock();
 
 	overhead += p->family == AF_INET6 ? sizeof(struct ipv6hdr) :
 					    sizeof(struct iphdr);
@@ -274,8 +303,9 @@ int kvti_tunnel_set_params(struct kvti_tunnel *t, struct kvti_params *p)
 	old = rcu_replace_pointer(t->params, p, lockdep_rtnl_is_held());
 	if (old)
 		kfree_rcu(old, rcu);
+	dst_cache_reset(&t->dst_cache);
 	if (t->mtu_auto) {
-		int err = dev_set_mtu(t->dev, auto_mtu(dev_net(t->dev), p));
+		int err = dev_set_mtu(t->dev, auto_mtu(t, p));
 
 		/* dev_set_mtu() went through kvti_change_mtu(). */
 		t->mtu_auto = true;
@@ -293,7 +323,7 @@ int kvti_tunnel_set_mtu(struct kvti_tunnel *t, u32 mtu)
 	if (!mtu) {
 		struct kvti_params *p = rtnl_dereference(t->params);
 
-		err = dev_set_mtu(t->dev, auto_mtu(dev_net(t->dev), p));
+		err = dev_set_mtu(t->dev, auto_mtu(t, p));
 		t->mtu_auto = true;
 		return err;
 	}
@@ -360,7 +390,7 @@ static int register_tunnel(struct net_device *dev, struct kvti_params *p,
 	RCU_INIT_POINTER(t->params, p);
 	t->is_template = is_template;
 	if (t->mtu_auto)
-		dev->mtu = auto_mtu(dev_net(dev), p);
+		dev->mtu = auto_mtu(t, p);
 
 	err = register_netdevice(dev);
 	if (err)
@@ -368,7 +398,8 @@ static int register_tunnel(struct net_device *dev, struct kvti_params *p,
 
 	/* Templates and tunnels without an SA have no carrier. */
 	netif_carrier_off(dev);
-	list_add_tail(&t->node, &kn->tunnels);
+	list_add_tail_rcu(&t->node, &kn->tunnels);
+	t->listed = true;
 	if (tmpl) {
 		t->tmpl = tmpl;
 		list_add_tail(&t->clone_node, &tmpl->clones);
@@ -488,12 +519,14 @@ static int __net_init kvti_init_net(struct net *net)
 
 	kn->net = net;
 	INIT_LIST_HEAD(&kn->tunnels);
+	kvti_sa_net_init(kn);
 	return 0;
 }
 
 static void __net_exit kvti_exit_net(struct net *net)
 {
 	WARN_ON_ONCE(!list_empty(&kvti_net(net)->tunnels));
+	kvti_sa_net_exit(kvti_net(net));
 }
 
 unsigned int kvti_net_id __read_mostly;

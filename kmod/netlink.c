@@ -70,8 +70,13 @@ static const struct nla_policy tunnel_id_policy[KVTI_A_MAX + 1] = {
 	[KVTI_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
+const struct genl_family *kvti_nl_family(void)
+{
+	return &kvti_family;
+}
+
 /* Finds the kvti tunnel named by IFINDEX or IFNAME in @net. */
-static struct kvti_tunnel *find_tunnel(struct net *net, struct nlattr **attrs,
+struct kvti_tunnel *kvti_nl_find_tunnel(struct net *net, struct nlattr **attrs,
 				       struct netlink_ext_ack *extack)
 {
 	struct net_device *dev = NULL;
@@ -103,18 +108,6 @@ static struct kvti_tunnel *find_tunnel(struct net *net, struct nlattr **attrs,
 	return t;
 }
 
-/* Like NL_SET_ERR_MSG_ATTR() for a message chosen at run time; @msg must be
- * a string literal (the ack is built after we return).
- */
-static void err_attr(struct netlink_ext_ack *extack, const struct nlattr *a,
-		     const char *msg)
-{
-	if (extack) {
-		extack->_msg = msg;
-		extack->bad_attr = a;
-	}
-}
-
 static int parse_addr(const struct nlattr *a, bool remote,
 		      union kvti_addr *addr, sa_family_t *family,
 		      struct netlink_ext_ack *extack)
@@ -124,7 +117,7 @@ static int parse_addr(const struct nlattr *a, bool remote,
 
 		if (ipv4_is_multicast(ip) || ipv4_is_zeronet(ip) ||
 		    ipv4_is_lbcast(ip)) {
-			err_attr(extack, a, remote ?
+			kvti_err(extack, a, remote ?
 				 "KVTI_A_REMOTE: not a unicast address" :
 				 "KVTI_A_LOCAL: not a unicast address");
 			return -EINVAL;
@@ -138,7 +131,7 @@ static int parse_addr(const struct nlattr *a, bool remote,
 
 		if (ipv6_addr_any(&ip6) || ipv6_addr_is_multicast(&ip6) ||
 		    ipv6_addr_v4mapped(&ip6)) {
-			err_attr(extack, a, remote ?
+			kvti_err(extack, a, remote ?
 				 "KVTI_A_REMOTE: not a unicast address" :
 				 "KVTI_A_LOCAL: not a unicast address");
 			return -EINVAL;
@@ -147,7 +140,7 @@ static int parse_addr(const struct nlattr *a, bool remote,
 		*family = AF_INET6;
 		return 0;
 	}
-	err_attr(extack, a, remote ?
+	kvti_err(extack, a, remote ?
 		 "KVTI_A_REMOTE: must be 4 (IPv4) or 16 (IPv6) bytes" :
 		 "KVTI_A_LOCAL: must be 4 (IPv4) or 16 (IPv6) bytes");
 	return -EINVAL;
@@ -377,6 +370,75 @@ void kvti_netlink_tunnel_event(struct kvti_tunnel *t, u8 cmd)
 				KVTI_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
+/* A packet met a tunnel without an outbound SA: ask the keyer for one.
+ * At most one event per tunnel per second.  Data path context.
+ */
+void kvti_netlink_acquire(struct kvti_tunnel *t)
+{
+	unsigned long last = READ_ONCE(t->last_acquire);
+	struct net *net = dev_net(t->dev);
+	const struct kvti_params *p;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (last && time_in_range(jiffies, last, last + HZ))
+		return;
+	WRITE_ONCE(t->last_acquire, jiffies);
+	if (!genl_has_listeners(&kvti_family, net, KVTI_MCGRP_EVENTS_ID))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	rcu_read_lock();
+	p = rcu_dereference(t->params);
+	hdr = genlmsg_put(skb, 0, 0, &kvti_family, 0, KVTI_CMD_EV_ACQUIRE);
+	if (!hdr ||
+	    nla_put_u32(skb, KVTI_A_IFINDEX, t->dev->ifindex) ||
+	    nla_put_string(skb, KVTI_A_IFNAME, t->dev->name) ||
+	    (p->has_local && put_addr(skb, KVTI_A_LOCAL, p->family, &p->local)) ||
+	    (p->has_remote &&
+	     put_addr(skb, KVTI_A_REMOTE, p->family, &p->remote))) {
+		rcu_read_unlock();
+		nlmsg_free(skb);
+		return;
+	}
+	rcu_read_unlock();
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&kvti_family, net, skb, 0,
+				KVTI_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
+/* ESP with an SPI nobody has arrived at @t's address from @src. */
+void kvti_netlink_invalid_spi(struct net *net, struct kvti_tunnel *t,
+			      __be32 spi, sa_family_t family,
+			      const union kvti_addr *src)
+{
+	const struct kvti_params *p;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&kvti_family, net, KVTI_MCGRP_EVENTS_ID) ||
+	    !__ratelimit(&kvti_net(net)->invalid_spi_rs))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	p = rcu_dereference(t->params);
+	hdr = genlmsg_put(skb, 0, 0, &kvti_family, 0, KVTI_CMD_EV_INVALID_SPI);
+	if (!hdr ||
+	    nla_put_u32(skb, KVTI_A_SA_SPI, ntohl(spi)) ||
+	    put_addr(skb, KVTI_A_SA_SRC, family, src) ||
+	    put_addr(skb, KVTI_A_LOCAL, p->family, &p->local) ||
+	    nla_put_u32(skb, KVTI_A_IFINDEX, t->dev->ifindex) ||
+	    nla_put_string(skb, KVTI_A_IFNAME, t->dev->name)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&kvti_family, net, skb, 0,
+				KVTI_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
 /* Answers @info with the tunnel's attributes (GET, and NEW/SET with ECHO). */
 static int reply_tunnel(struct kvti_tunnel *t, struct genl_info *info, u8 cmd)
 {
@@ -497,7 +559,7 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	rtnl_lock();
-	t = find_tunnel(net, attrs, extack);
+	t = kvti_nl_find_tunnel(net, attrs, extack);
 	if (IS_ERR(t)) {
 		err = PTR_ERR(t);
 		goto out_unlock;
@@ -508,6 +570,14 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	err = apply_params(p, attrs, extack);
+	if (!err && attrs[KVTI_A_LOCAL] && !list_empty(&t->sas) &&
+	    (p->family != rtnl_dereference(t->params)->family ||
+	     memcmp(&p->local, &rtnl_dereference(t->params)->local,
+		    sizeof(p->local)))) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[KVTI_A_LOCAL],
+				    "KVTI_A_LOCAL: cannot move a tunnel with SAs; flush them first");
+		err = -EBUSY;
+	}
 	if (!err && t->is_template && p->has_remote) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[KVTI_A_REMOTE],
 				    "KVTI_A_REMOTE: a template has no remote address");
@@ -537,7 +607,7 @@ static int tunnel_del(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	rtnl_lock();
-	t = find_tunnel(genl_info_net(info), info->attrs, info->extack);
+	t = kvti_nl_find_tunnel(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(t)) {
 		err = PTR_ERR(t);
 		goto out_unlock;
@@ -564,7 +634,7 @@ static int tunnel_get(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	rtnl_lock();
-	t = find_tunnel(genl_info_net(info), info->attrs, info->extack);
+	t = kvti_nl_find_tunnel(genl_info_net(info), info->attrs, info->extack);
 	err = IS_ERR(t) ? PTR_ERR(t) : reply_tunnel(t, info, KVTI_CMD_TUNNEL_GET);
 	rtnl_unlock();
 	return err;
@@ -619,6 +689,58 @@ static const struct genl_ops kvti_ops[] = {
 		.cmd = KVTI_CMD_TUNNEL_GET,
 		.doit = tunnel_get,
 		.dumpit = tunnel_dump,
+		.policy = tunnel_id_policy,
+		.maxattr = KVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KVTI_CMD_SA_NEW,
+		.doit = kvti_nl_sa_new,
+		.policy = kvti_sa_new_policy,
+		.maxattr = KVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KVTI_CMD_SA_DEL,
+		.doit = kvti_nl_sa_del,
+		.policy = kvti_sa_id_policy,
+		.maxattr = KVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KVTI_CMD_SA_GET,
+		.doit = kvti_nl_sa_get,
+		.dumpit = kvti_nl_sa_dump,
+		.policy = kvti_sa_id_policy,
+		.maxattr = KVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KVTI_CMD_SA_FLUSH,
+		.doit = kvti_nl_sa_flush,
+		.policy = tunnel_id_policy,
+		.maxattr = KVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KVTI_CMD_SPI_ALLOC,
+		.doit = kvti_nl_spi_alloc,
+		.policy = kvti_spi_alloc_policy,
+		.maxattr = KVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Tunnel counters: the same replies as TUNNEL_GET. */
+		.cmd = KVTI_CMD_STATS_GET,
+		.doit = tunnel_get,
+		.dumpit = tunnel_dump,
+		.policy = tunnel_id_policy,
+		.maxattr = KVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KVTI_CMD_STATS_CLEAR,
+		.doit = kvti_nl_stats_clear,
 		.policy = tunnel_id_policy,
 		.maxattr = KVTI_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,

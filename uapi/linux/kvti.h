@@ -44,11 +44,11 @@ enum kvti_cmd {
 	KVTI_CMD_STATS_CLEAR,
 
 	/* Events, sent on the "events" multicast group. */
-	KVTI_CMD_EV_EXPIRE,	/* SA_ID, EXPIRE_HARD flag */
-	KVTI_CMD_EV_ACQUIRE,	/* IFINDEX */
-	KVTI_CMD_EV_INVALID_SPI,	/* SPI, REMOTE (source), IFINDEX if known */
-	KVTI_CMD_EV_REPLAY,	/* SA_ID */
-	KVTI_CMD_EV_IDLE,	/* SA_ID */
+	KVTI_CMD_EV_EXPIRE,	/* SA_ID, IFINDEX, IFNAME, SA_DIR, SA_SPI, [EXPIRE_HARD] */
+	KVTI_CMD_EV_ACQUIRE,	/* IFINDEX, IFNAME, LOCAL, REMOTE */
+	KVTI_CMD_EV_INVALID_SPI,	/* SA_SPI, SA_SRC, LOCAL, IFINDEX, IFNAME */
+	KVTI_CMD_EV_REPLAY,	/* as EXPIRE, without EXPIRE_HARD */
+	KVTI_CMD_EV_IDLE,	/* as EXPIRE, without EXPIRE_HARD */
 	KVTI_CMD_EV_TUNNEL_NEW,	/* same attributes as TUNNEL_GET */
 	KVTI_CMD_EV_TUNNEL_DEL,	/* IFINDEX, IFNAME */
 
@@ -136,6 +136,9 @@ enum kvti_attr {
 	KVTI_A_SA_CURSOR,	/* u32, dump resume point */
 	KVTI_A_EXPIRE_HARD,	/* flag, EXPIRE event: hard (else soft) */
 	KVTI_A_SA_SRC,		/* binary 4/16: outer source of an INVALID_SPI */
+	KVTI_A_SA_LIFE_CUR,	/* nest of enum kvti_life, reported: used so far */
+	KVTI_A_SPI_MIN,		/* u32, SPI_ALLOC range, default 0x100 */
+	KVTI_A_SPI_MAX,		/* u32, default 0xffffffff */
 
 	__KVTI_A_MAX,
 };
