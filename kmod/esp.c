@@ -454,7 +454,11 @@ netdev_tx_t kvti_esp_xmit(struct kvti_tunnel *t, struct sk_buff *skb)
 		if (skb->len <= mtu) {
 			/* Not ours to shrink below the protocol minimum. */
 		} else if (skb->protocol == htons(ETH_P_IP) &&
-			   !(ip_hdr(skb)->frag_off & htons(IP_DF))) {
+			   (!(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
+			    p->df_mode == KVTI_DF_CLEAR)) {
+			/* As IOS's table has it, "df-bit clear" fragments
+			 * even packets that carry DF.
+			 */
 			dst_release(dst);
 			memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 			IPCB(skb)->frag_max_size = mtu;

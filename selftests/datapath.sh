@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kvti-timeout: 600
+#
+# The data plane's rules: ACQUIRE without an SA, INVALID_SPI, replay and
+# authentication drops counted exactly, lifetimes (packets, seconds), idle,
+# sequence number exhaustion, ESN across 2^32, MTU, DF and pre-fragmentation.
+#
+#   ns g1                                         ns g2
+#   vti1 198.51.100.1 ====== ESP ======= vti1 198.51.100.2
+#   veth e1 192.0.2.1  <--------------->  veth e2 192.0.2.2
+#   (events of each namespace recorded by nlraw.py --listen)
+
+source "$(dirname "$0")/lib.sh"
+
+ns_add g1 g2
+G1="ip netns exec g1"
+G2="ip netns exec g2"
+NLRAW="python3 $KVTI_ROOT/selftests/nlraw.py"
+INJECT="python3 $KVTI_ROOT/selftests/esp_inject.py"
+EV=$(mktemp -d)
+
+ip link add e1 netns g1 type veth peer name e2 netns g2
+$G1 ip addr add 192.0.2.1/24 dev e1
+$G2 ip addr add 192.0.2.2/24 dev e2
+$G1 ip link set e1 up
+$G2 ip link set e2 up
+kvti -n g1 tunnel add vti1 local 192.0.2.1 remote 192.0.2.2
+kvti -n g2 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1
+$G1 ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
+$G2 ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev vti1
+$G1 ip addr add 2001:db8:100::1/128 peer 2001:db8:100::2/128 dev vti1 nodad
+$G2 ip addr add 2001:db8:100::2/128 peer 2001:db8:100::1/128 dev vti1 nodad
+$G1 ip link set vti1 up
+$G2 ip link set vti1 up
+
+KA=0x11111111111111111111111111111111aaaaaaaa
+KB=0x22222222222222222222222222222222bbbbbbbb
+GCM="rfc4106(gcm(aes))"
+
+# listen NS SECONDS: record the namespace's events into $EV/NS
+listen() {
+	ip netns exec "$1" $NLRAW --listen "$2" >"$EV/$1" 2>&1 &
+	for _ in $(seq 50); do grep -q listening "$EV/$1" 2>/dev/null && return; sleep 0.1; done
+}
+events() { grep -c "$2" "$EV/$1"; }
+tstat() { kvti -n "$1" -j -s tunnel show vti1 | jq -r ".[0].stats.$2"; }
+sastat() { kvti -n "$1" -j -s sa show spi "$2" | jq -r ".[0].stats.$3"; }
+
+# pair SPI_OUT SPI_IN [g1 options...]: g1 out/in and g2's twins
+pair() {
+	local o=$1 i=$2
+	shift 2
+	kvti -n g1 sa add dev vti1 dir out spi $o aead "$GCM" $KA 128 "$@" &&
+	kvti -n g2 sa add dev vti1 dir in spi $o aead "$GCM" $KA 128 &&
+	kvti -n g2 sa add dev vti1 dir out spi $i aead "$GCM" $KB 128 &&
+	kvti -n g1 sa add dev vti1 dir in spi $i aead "$GCM" $KB 128
+}
+reset() { kvti -n g1 sa flush; kvti -n g2 sa flush; kvti -n g1 stats clear; kvti -n g2 stats clear; }
+
+# 1. ACQUIRE: a packet routed into a tunnel without an outbound SA
+listen g1 3
+$G1 ping -c 3 -i 0.2 -W 1 198.51.100.2 >/dev/null 2>&1
+wait
+check_eq "3 packets dropped for want of an SA" 3 "$(tstat g1 drop_no_sa)"
+check_eq "one ACQUIRE (rate-limited to 1/s)" 1 "$(events g1 'EV_ACQUIRE IFINDEX=[0-9]* IFNAME=vti1')"
+check_match "ACQUIRE names the endpoints" "LOCAL=192.0.2.1 REMOTE=192.0.2.2" "$(cat "$EV/g1")"
+
+# 2. INVALID_SPI: g2 sends with an SPI g1 has never heard of
+kvti -n g2 sa add dev vti1 dir out spi 0x7777 aead "$GCM" $KA 128
+listen g1 3
+$G2 ping -c 2 -i 0.2 -W 1 198.51.100.1 >/dev/null 2>&1
+wait
+check_eq "unknown SPI counted on g1's tunnel" 2 "$(tstat g1 drop_unknown_spi)"
+check_match "INVALID_SPI names SPI and source" "EV_INVALID_SPI.*SA_SPI=0x00007777.*SA_SRC=192.0.2.2" \
+	"$(grep EV_INVALID_SPI "$EV/g1")"
+reset
+
+# 3. replay: the same frame again is dropped, and counted, N times
+pair 0x1001 0x2001
+check "first ping" $G1 ping -c 1 -W 2 198.51.100.2
+listen g2 4
+$G1 $INJECT e1 --count 3 >"$EV/inject" &
+sleep 1
+$G1 ping -c 1 -W 2 198.51.100.2 >/dev/null
+wait
+check_eq "3 replays dropped" 3 "$(sastat g2 0x1001 drop_replay)"
+check_eq "the original was received once" 2 "$(sastat g2 0x1001 rx_packets)"
+check_eq "one REPLAY event (rate-limited)" 1 "$(events g2 EV_REPLAY)"
+
+# 4. authentication: a forged packet with an unseen sequence number
+top=$(kvti -n g2 -j sa show spi 0x1001 | jq -r '.[] | select(.dir=="in") | .replay_top')
+$G1 $INJECT e1 --seq-add 1000 --flip >"$EV/inject" &
+sleep 1
+$G1 ping -c 1 -W 2 198.51.100.2 >/dev/null
+wait
+check_eq "forged packet dropped as an authentication failure" 1 "$(sastat g2 0x1001 drop_auth)"
+check_eq "window did not move for it" $((top + 1)) \
+	"$(kvti -n g2 -j sa show spi 0x1001 | jq -r '.[] | select(.dir=="in") | .replay_top')"
+check "traffic goes on" $G1 ping -c 1 -W 2 198.51.100.2
+reset
+
+# 5. lifetime in packets: soft once at 5, hard at 10, then gone
+pair 0x1001 0x2001 lifetime packets 10 soft 5
+listen g1 6
+replies=$($G1 ping -c 15 -i 0.1 -W 1 198.51.100.2 | grep -c 'bytes from')
+wait
+check_eq "exactly 10 packets went through" 10 "$replies"
+check_eq "one soft EXPIRE" 1 "$(grep EV_EXPIRE "$EV/g1" | grep -vc EXPIRE_HARD)"
+check_eq "one hard EXPIRE" 1 "$(events g1 'EV_EXPIRE.*SA_SPI=0x00001001.*EXPIRE_HARD')"
+check_eq "the expired SA is gone" 0 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
+check_eq "carrier dropped with it" false "$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].carrier')"
+reset
+
+# 6. lifetime in seconds: soft at 1 s, hard at 3 s
+listen g1 5
+pair 0x1001 0x2001 lifetime seconds 3 soft 1
+sleep 1.5
+check_eq "soft EXPIRE after 1 s" 1 "$(grep EV_EXPIRE "$EV/g1" | grep -vc EXPIRE_HARD)"
+check_eq "still there" 1 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
+wait
+check_eq "hard EXPIRE after 3 s" 1 "$(events g1 'EV_EXPIRE.*EXPIRE_HARD')"
+check_eq "gone after 3 s" 0 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
+reset
+
+# 7. idle: no packet either way for idle-time seconds raises IDLE once
+pair 0x1001 0x2001 idle-time 2
+listen g1 5
+check "one ping, then silence" $G1 ping -c 1 -W 2 198.51.100.2
+wait
+check_eq "one IDLE event for the outbound SA" 1 "$(events g1 'EV_IDLE.*SA_SPI=0x00001001')"
+check_eq "the SA stays (the keyer decides)" 1 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
+reset
+
+# 8. sequence numbers never wrap: the last one is sent, then hard EXPIRE
+kvti -n g2 sa add dev vti1 dir in spi 0x1001 aead "$GCM" $KA 128
+kvti -n g2 sa add dev vti1 dir out spi 0x2001 aead "$GCM" $KB 128
+kvti -n g1 sa add dev vti1 dir in spi 0x2001 aead "$GCM" $KB 128
+check "outbound SA two numbers before the end" $G1 $NLRAW SA_NEW IFNAME=str:vti1 \
+	SA_DIR=u8:1 SA_SPI=u32:0x1001 "SA_AEAD_ALG=str:$GCM" SA_ENC_KEY=hex:${KA#0x} \
+	SA_ICV_BITS=u32:128 SA_SEQ_OUT=u64:0xfffffffe
+listen g1 4
+replies=$($G1 ping -c 3 -i 0.3 -W 1 198.51.100.2 | grep -c 'bytes from')
+wait
+check_eq "only sequence number 0xffffffff was used" 1 "$replies"
+check_eq "hard EXPIRE at the end of the space" 1 "$(events g1 'EV_EXPIRE.*EXPIRE_HARD')"
+check_eq "g2 saw 0xffffffff as its top" 4294967295 \
+	"$(kvti -n g2 -j sa show spi 0x1001 | jq -r '.[0].replay_top')"
+reset
+
+# 9. ESN: the same start with ESN crosses 2^32 and the peer infers it
+kvti -n g2 sa add dev vti1 dir in spi 0x1001 aead "$GCM" $KA 128 esn
+kvti -n g2 sa add dev vti1 dir out spi 0x2001 aead "$GCM" $KB 128 esn
+kvti -n g1 sa add dev vti1 dir in spi 0x2001 aead "$GCM" $KB 128 esn
+check "ESN outbound SA near 2^32" $G1 $NLRAW SA_NEW IFNAME=str:vti1 \
+	SA_DIR=u8:1 SA_SPI=u32:0x1001 "SA_AEAD_ALG=str:$GCM" SA_ENC_KEY=hex:${KA#0x} \
+	SA_ICV_BITS=u32:128 SA_SEQ_OUT=u64:0xfffffffe SA_ESN=flag:
+check "4 pings across the boundary" $G1 ping -c 4 -i 0.2 -W 2 198.51.100.2
+check_eq "g2's window top is 2^32 + 2" 4294967298 \
+	"$(kvti -n g2 -j sa show spi 0x1001 | jq -r '.[0].replay_top')"
+reset
+
+# 10. MTU, DF and pre-fragmentation.  Cisco's table (Pre-Fragmentation for
+# IPsec VPNs): "Enabled crypto ipsec df-bit clear 1 Fragmentation occurs
+# before encryption." and "Enabled crypto ipsec df-bit copy 1 Packets are
+# dropped."
+pair 0x1001 0x2001
+mtu=$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].mtu')
+check_eq "derived MTU with an AES-GCM-128 SA: 1500 - 20 - 37" 1443 "$mtu"
+check "an MTU larger than the path allows" kvti -n g1 tunnel set vti1 mtu 1500
+out=$($G1 ping -c 1 -W 2 -M do -s 1472 198.51.100.2 2>&1)
+check_match "DF packet too big: ICMP with the path's MTU" "mtu = 1443|mtu=1443" "$out"
+check_eq "counted as an MTU drop" 1 "$(tstat g1 drop_mtu)"
+before=$(sastat g2 0x1001 rx_packets)
+check "without DF it is fragmented before encryption" $G1 ping -c 1 -W 2 -M dont -s 1472 198.51.100.2
+check_eq "two ESP packets for one ping" $((before + 2)) "$(sastat g2 0x1001 rx_packets)"
+check "df-bit clear" kvti -n g1 tunnel set vti1 df-bit clear
+check "with df-bit clear even DF packets are fragmented" \
+	$G1 ping -c 1 -W 2 -M do -s 1472 198.51.100.2
+out=$($G1 ping -6 -c 1 -W 2 -s 1452 2001:db8:100::2 2>&1)
+check_match "IPv6 too big: Packet Too Big with the MTU" "mtu[ =]*1443|too big" "$out"
+check "fits again with the derived MTU" kvti -n g1 tunnel set vti1 mtu 0 df-bit copy
+check "IPv6 ping of a full-size packet" $G1 ping -6 -c 1 -W 2 -s 1395 2001:db8:100::2
+
+rm -rf "$EV"
+finish
