@@ -576,11 +576,6 @@ static void input_finish(struct sk_buff *skb, int err)
 		drop(sa, skb, KVTI_STAT_DROP_REPLAY);
 		goto out;
 	}
-	if (!kvti_sa_account(sa, skb->len)) {
-		drop(sa, skb, KVTI_STAT_DROP_EXPIRED);
-		goto out;
-	}
-
 	if (skb_copy_bits(skb, skb->len - sa->icvlen - 2, trailer, 2) ||
 	    trailer[0] + 2 > elen ||
 	    pskb_trim(skb, skb->len - sa->icvlen - trailer[0] - 2)) {
@@ -588,6 +583,11 @@ static void input_finish(struct sk_buff *skb, int err)
 		goto out;
 	}
 	skb_pull(skb, sizeof(struct ip_esp_hdr) + sa->ivlen);
+	/* Lifetimes count inner bytes, as on transmit. */
+	if (!kvti_sa_account(sa, skb->len)) {
+		drop(sa, skb, KVTI_STAT_DROP_EXPIRED);
+		goto out;
+	}
 	if (trailer[1] == IPPROTO_NONE) {
 		/* A dummy packet (RFC 4303 §2.6): authentic, and meant to vanish. */
 		consume_skb(skb);

@@ -31,6 +31,10 @@ $G1 ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
 $G2 ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev vti1
 $G1 ip addr add 2001:db8:100::1/128 peer 2001:db8:100::2/128 dev vti1 nodad
 $G2 ip addr add 2001:db8:100::2/128 peer 2001:db8:100::1/128 dev vti1 nodad
+# No IPv6 link-local, so that no DAD or router solicitation joins the
+# packets these tests count exactly.
+$G1 ip link set vti1 addrgenmode none
+$G2 ip link set vti1 addrgenmode none
 $G1 ip link set vti1 up
 $G2 ip link set vti1 up
 

@@ -89,6 +89,7 @@ setup() {
 		if_id 42 flag af-unspec "${xesn[@]}" "${xa[@]}" || return 1
 	$K ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
 	$K ip addr add 2001:db8:100::1/128 peer 2001:db8:100::2/128 dev vti1 nodad
+	$K ip link set vti1 addrgenmode none
 	$K ip link set vti1 up
 }
 

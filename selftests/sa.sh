@@ -26,6 +26,10 @@ kvti -n g1 tunnel add vti1 local 192.0.2.1 remote 192.0.2.2
 kvti -n g2 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1
 $G1 ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
 $G2 ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev vti1
+# No IPv6 link-local, so that no DAD or router solicitation joins the
+# packets these tests count exactly.
+$G1 ip link set vti1 addrgenmode none
+$G2 ip link set vti1 addrgenmode none
 $G1 ip link set vti1 up
 $G2 ip link set vti1 up
 
@@ -112,8 +116,11 @@ check_fail_msg "del of an unknown SA" "no SA with this SPI" \
 	kvti -n g1 sa del dev vti1 dir in spi 0x9999
 check_eq "nothing changed by refused requests" "$before" \
 	"$(kvti -n g1 -j sa show | jq -c 'map(del(.age, .idle))')"
-check_fail_msg "g2 cannot see or delete g1's SA by id" "no such SA" \
-	ip netns exec g2 $NLRAW SA_DEL SA_ID=u32:$(jq -r '.[0].id' <<<"$j")
+check "a third SA on g1 only" kvti -n g1 sa add dev vti1 dir in spi 0x4444 aead "$GCM" $KC 128
+id=$(kvti -n g1 -j sa show spi 0x4444 | jq -r '.[0].id')
+check_fail_msg "SA ids are per namespace: g2 cannot delete g1's" "no such SA" \
+	ip netns exec g2 $NLRAW SA_DEL SA_ID=u32:$id
+check "g1 deletes it by id" ip netns exec g1 $NLRAW SA_DEL SA_ID=u32:$id
 check_fail_msg "unprivileged sa show refused" "Operation not permitted" \
 	$G1 setpriv --reuid=65534 --regid=65534 --clear-groups "$KVTI_ROOT/tools/kvti/kvti" sa show
 

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvti: route-based IPsec virtual tunnel interfaces for Linux.
+#
+#   make              install missing packages, build kmod/kvti.ko and kvti
+#   make check        ... and run the selftests in one VM boot [T=name...]
+#   make run          ... and show two gateways talking through kvti (VM)
+#   make deps         install missing Debian packages only
+#   make install      module (modules_install) and binaries [DESTDIR=]
+#   make clean
+#
+# Knobs: KDIR (kernel build tree; default: the newest /lib/modules/*/build),
+# KVER (kernel the VM boots; follows KDIR), W=1 (default; W= to drop),
+# C=1 (sparse), T (tests for check), TIMEOUT (seconds for the whole VM run).
+
+SHELL	:= /bin/bash
+
+KDIR	?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1)
+KVER	?= $(if $(filter /lib/modules/%/build,$(KDIR)),$(patsubst /lib/modules/%/build,%,$(KDIR)),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+W	?= 1
+T	?=
+TIMEOUT	?= 1200
+PREFIX	?= /usr
+DESTDIR	?=
+
+KBUILD	= $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=$(W) $(if $(C),C=$(C))
+
+all: module tools
+
+module tools: deps
+
+deps:
+	@tools/vm/deps.sh
+
+# Zero warnings: any "warning:" from the compiler, sparse or modpost fails
+# the build, and the objects are removed so the next build sees it again.
+module:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || { echo "no kernel build tree (KDIR=$(KDIR)); make deps" >&2; exit 1; }
+	@mkdir -p build
+	@set -o pipefail; $(KBUILD) modules 2>&1 | tee build/kmod.log
+	@if grep -qi 'warning:' build/kmod.log; then \
+		echo "error: the kernel module build printed warnings (zero-warning policy):" >&2; \
+		grep -i 'warning:' build/kmod.log >&2; \
+		rm -f kmod/*.o kmod/kvti.ko; \
+		exit 1; \
+	fi
+
+tools:
+	@$(MAKE) -C tools
+
+check: all
+	@KVER=$(KVER) KVTI_TIMEOUT=$(TIMEOUT) selftests/check.sh $(T)
+
+run: all
+	@tools/vm/qemu.sh -k $(KVER) -t $(TIMEOUT) -- bash -c \
+		'modprobe -a ip_tunnel udp_tunnel sha512_generic drbg; insmod kmod/kvti.ko && exec bash tools/demo.sh'
+
+# Unsigned: Debian's signing key is not in the headers package.  depmod
+# only for a real install; a DESTDIR is for packaging.
+modules_install: module
+	$(KBUILD) CONFIG_MODULE_SIG_ALL= $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+install: modules_install tools
+	$(MAKE) -C tools install PREFIX=$(PREFIX) SBINDIR=$(PREFIX)/sbin DESTDIR=$(DESTDIR)
+
+clean:
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi
+	@$(MAKE) -C tools clean
+	rm -rf build
+
+.PHONY: all deps module tools check run modules_install install clean

@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The host side of `make check`: boot the test VM once, run the suite
+# (selftests/run_tests.sh) inside, stream the console, and judge.
+# Fails on any failed test, a kernel Oops/WARN/BUG/KASAN line anywhere on
+# the console, a boot failure, a missing exit marker, or the overall timeout.
+#
+# usage: selftests/check.sh [TEST...]
+# env:   KVTI_TIMEOUT  overall seconds (default 1200)
+#        KVER          kernel release to boot (default: the newest installed)
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+VM=$ROOT/build/vm
+RESULTS=$VM/results
+TIMEOUT=${KVTI_TIMEOUT:-1200}
+KERNEL_BAD='Oops|Kernel panic|BUG:|WARNING:|KASAN|UBSAN|general protection|Call Trace|kernel BUG|unreferenced object|possible circular locking|suspicious RCU'
+
+# Hold the VM lock until the results are read (see tools/vm/qemu.sh).
+mkdir -p "$VM"
+exec 9>"$VM/lock"
+if ! flock -n 9; then
+	echo "check.sh: waiting for another VM run in this checkout to end" >&2
+	flock 9
+fi
+export KVTI_VM_LOCKED=1
+
+start=$(date +%s.%N)
+qemu_args=(-t "$TIMEOUT")
+[ -n "${KVER:-}" ] && qemu_args+=(-k "$KVER")
+tools/vm/qemu.sh "${qemu_args[@]}" -- selftests/run_tests.sh "$@"
+vmrc=$?
+total=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+
+problems=()
+case $vmrc in
+0 | 1) ;;
+124) problems+=("the VM hit the overall timeout (${TIMEOUT} s; KVTI_TIMEOUT=...)") ;;
+125) problems+=("the VM did not report an exit status (boot failure or panic)") ;;
+*) problems+=("the runner exited $vmrc") ;;
+esac
+
+tap=$RESULTS/tap.txt
+passed=0 failed=0 skipped=0 planned=0
+if [ -s "$tap" ]; then
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n1)
+	passed=$(grep -E '^ok ' "$tap" | grep -vc '# SKIP')
+	skipped=$(grep -Ec '^ok .*# SKIP' "$tap")
+	failed=$(grep -Ec '^not ok ' "$tap")
+	if grep -q '^Bail out!' "$tap"; then
+		problems+=("$(grep -m1 '^Bail out!' "$tap")")
+	fi
+else
+	problems+=("no TAP output from the guest")
+fi
+reported=$((passed + failed + skipped))
+if [ "${planned:-0}" -gt "$reported" ]; then
+	last=$(sed -n 's/^# \([^ ]*\) (timeout [0-9]*s)$/\1/p' "$VM/console.log" 2>/dev/null | tail -n1)
+	problems+=("only $reported of $planned tests reported${last:+; the VM stopped during $last}")
+	failed=$((failed + planned - reported))
+fi
+
+# Kernel messages on the console carry a timestamp; test output never does.
+bad=$(grep -aE '^\[ *[0-9]+\.[0-9]+\] ' "$VM/console.log" 2>/dev/null | grep -E "$KERNEL_BAD")
+[ -z "$bad" ] || problems+=("the kernel complained on the console")
+
+echo
+echo "== kvti selftests: per test"
+if [ -s "$tap" ]; then
+	awk '/^(not )?ok / {
+		ok = ($1 == "ok") ? "ok" : "not ok"
+		name = (ok == "ok") ? $4 : $5
+		time = "-"
+		if (match($0, /time=[0-9.]+s/)) time = substr($0, RSTART + 5, RLENGTH - 5)
+		note = ""
+		if ($0 ~ /# SKIP/) note = "(skipped)"
+		if ($0 ~ /# TIMEOUT/) note = "(timeout)"
+		if ($0 ~ /kernel log/) note = "(kernel log)"
+		printf "  %8s  %-7s %s %s\n", time, ok, name, note
+	}' "$tap"
+fi
+
+if [ "$failed" != 0 ] || [ ${#problems[@]} != 0 ]; then
+	if [ -s "$RESULTS/dmesg.txt" ]; then
+		# From the first test on; the boot log stays in the file.
+		echo
+		echo "== guest kernel log, from the first test (build/vm/results/dmesg.txt)"
+		sed -n '/kvti-selftests: /,$p' "$RESULTS/dmesg.txt"
+	fi
+	if [ -n "$bad" ]; then
+		echo
+		echo "== kernel complaints on the console"
+		echo "$bad"
+	fi
+	echo
+	for p in "${problems[@]}"; do echo "check.sh: $p"; done
+	echo "logs: build/vm/console.log, build/vm/results/logs/"
+fi
+echo "$passed passed, $failed failed$([ "$skipped" = 0 ] || echo ", $skipped skipped") (total ${total} s)"
+[ "$failed" = 0 ] && [ ${#problems[@]} = 0 ]

@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for kvti selftests.  Every test starts with
+#	source "$(dirname "$0")/lib.sh"
+# and ends with `finish`.  Each check prints one nested TAP line, indented
+# by four spaces ("    ok 3 - tunnel add refuses duplicate name"); a
+# failed check also prints what it ran and the command's output as
+# "    # " lines.  The runner (run_tests.sh) turns the test's exit status
+# into the top-level TAP line: 0 pass, 4 skip (kselftest), anything else fail.
+#
+#   check "desc" CMD [ARG...]              passes if CMD exits 0
+#   check_fail "desc" CMD [ARG...]         passes if CMD exits non-zero
+#   check_fail_msg "desc" ERE CMD [ARG...] passes if CMD exits non-zero and
+#                                          a line of its stderr matches ERE
+#   check_eq "desc" EXPECTED ACTUAL        passes if the strings are equal
+#   check_match "desc" ERE ACTUAL          passes if ACTUAL matches ERE
+#                                          (bash =~, the whole string)
+#   ns_add NAME...                         fresh netns with lo up, deleted at exit
+#   at_exit CMD [ARG...]                   run at exit, before namespaces go
+#   json_get PATH <<<"$json"               jq -r PATH (null prints "null")
+#   skip_all "reason"                      skip the whole test (exit 4)
+#   finish                                 print the plan, exit 0 or 1
+#
+# CMD runs in the test's own shell (so it may be a shell function) with the
+# check's stdin: check "import" kvti import-ios - <<<"$cfg" works.
+# Exports KVTI_ROOT (the repo) and puts $KVTI_ROOT/tools/kvti on PATH.
+
+KVTI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export KVTI_ROOT
+export PATH="$KVTI_ROOT/tools/kvti:$PATH"
+
+__kvti_checks=0
+__kvti_failed=0
+__kvti_ns=()
+__kvti_at_exit=()
+__kvti_tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvti-test.XXXXXX")
+
+# Print "    # " + each line of stdin.
+__kvti_diag() { sed 's/^/    # /'; }
+
+__kvti_result() { # OK(0|1) DESC
+	__kvti_checks=$((__kvti_checks + 1))
+	if [ "$1" = 0 ]; then
+		echo "    ok $__kvti_checks - $2"
+	else
+		__kvti_failed=$((__kvti_failed + 1))
+		echo "    not ok $__kvti_checks - $2"
+	fi
+}
+
+# Where the failing check was called from, and what it ran.
+__kvti_where() { # CMD...
+	local i=1
+	while [ "${FUNCNAME[$i]:-}" != "" ] && [[ ${FUNCNAME[$i]} == check* ]]; do
+		i=$((i + 1))
+	done
+	printf '%s:%s:' "$(basename "${BASH_SOURCE[$i]:-$0}")" "${BASH_LINENO[$((i - 1))]}"
+	[ $# = 0 ] || printf ' %q' "$@"
+	echo
+}
+
+__kvti_show_output() {
+	if [ -s "$__kvti_tmp/out" ]; then
+		echo "stdout:"; cat "$__kvti_tmp/out"
+	fi
+	if [ -s "$__kvti_tmp/err" ]; then
+		echo "stderr:"; cat "$__kvti_tmp/err"
+	fi
+}
+
+check() { # DESC CMD...
+	local desc=$1 rc=0
+	shift
+	"$@" >"$__kvti_tmp/out" 2>"$__kvti_tmp/err" || rc=$?
+	__kvti_result $((rc != 0)) "$desc"
+	if [ $rc != 0 ]; then
+		{ __kvti_where "$@"; echo "exit status $rc, expected 0"; __kvti_show_output; } |
+			__kvti_diag
+	fi
+	return 0
+}
+
+check_fail() { # DESC CMD...
+	local desc=$1 rc=0
+	shift
+	"$@" >"$__kvti_tmp/out" 2>"$__kvti_tmp/err" || rc=$?
+	__kvti_result $((rc == 0)) "$desc"
+	if [ $rc = 0 ]; then
+		{ __kvti_where "$@"; echo "exit status 0, expected failure"; __kvti_show_output; } |
+			__kvti_diag
+	fi
+	return 0
+}
+
+check_fail_msg() { # DESC ERE CMD...
+	local desc=$1 re=$2 rc=0 ok=1
+	shift 2
+	"$@" >"$__kvti_tmp/out" 2>"$__kvti_tmp/err" || rc=$?
+	if [ $rc != 0 ] && grep -Eq -- "$re" "$__kvti_tmp/err"; then
+		ok=0
+	fi
+	__kvti_result $ok "$desc"
+	if [ $ok != 0 ]; then
+		{
+			__kvti_where "$@"
+			if [ $rc = 0 ]; then
+				echo "exit status 0, expected failure"
+			else
+				echo "exit status $rc, but no line of stderr matches /$re/"
+			fi
+			__kvti_show_output
+		} | __kvti_diag
+	fi
+	return 0
+}
+
+check_eq() { # DESC EXPECTED ACTUAL
+	local ok=0
+	[ "$2" == "$3" ] || ok=1
+	__kvti_result $ok "$1"
+	if [ $ok != 0 ]; then
+		{ __kvti_where; echo "expected: '$2'"; echo "actual:   '$3'"; } | __kvti_diag
+	fi
+	return 0
+}
+
+check_match() { # DESC ERE ACTUAL
+	local ok=0
+	[[ $3 =~ $2 ]] || ok=1
+	__kvti_result $ok "$1"
+	if [ $ok != 0 ]; then
+		{ __kvti_where; echo "pattern: /$2/"; echo "actual:  '$3'"; } | __kvti_diag
+	fi
+	return 0
+}
+
+json_get() { # PATH <<<JSON
+	jq -r "$1"
+}
+
+at_exit() { # CMD...
+	local cmd
+	printf -v cmd '%q ' "$@"
+	__kvti_at_exit+=("$cmd")
+}
+
+ns_add() { # NAME...
+	local ns
+	for ns in "$@"; do
+		ip netns del "$ns" 2>/dev/null
+		if ! ip netns add "$ns" || ! ip -n "$ns" link set lo up; then
+			echo "    # ns_add: cannot create netns $ns" >&2
+			exit 1
+		fi
+		__kvti_ns+=("$ns")
+	done
+}
+
+__kvti_cleanup() {
+	local i ns pids
+	for ((i = ${#__kvti_at_exit[@]} - 1; i >= 0; i--)); do
+		eval "${__kvti_at_exit[$i]}" >/dev/null 2>&1
+	done
+	for ns in "${__kvti_ns[@]}"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$__kvti_tmp"
+}
+trap __kvti_cleanup EXIT
+
+skip_all() { # REASON
+	echo "    1..0 # SKIP $*"
+	exit 4
+}
+
+finish() {
+	echo "    1..$__kvti_checks"
+	if [ "$__kvti_checks" = 0 ]; then
+		echo "    # no checks ran: a test that cannot fail is a failed test"
+		exit 1
+	fi
+	echo "    # $((__kvti_checks - __kvti_failed)) passed, $__kvti_failed failed"
+	[ "$__kvti_failed" = 0 ] && exit 0
+	exit 1
+}

@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The suite runner, inside the test VM (selftests/check.sh boots it).
+# Loads kvti.ko, runs each test (all of TEST_PROGS in selftests/Makefile,
+# or the names given, with or without .sh) under a timeout, and prints
+# TAP 13.  After each test the kernel log is read and cleared: an Oops,
+# WARN, BUG, KASAN/UBSAN report, lockdep or RCU splat fails the test that
+# caused it.  The last test is `module-unload` (rmmod kvti).
+#
+# usage: selftests/run_tests.sh [TEST...]
+# A test may set its timeout in its header: "# kvti-timeout: SECONDS".
+# Files in $KVTI_RESULTS: tap.txt (top-level TAP), logs/NAME.log,
+# dmesg.txt (the whole kernel log, in order).
+# KVTI_ALLOW_NO_MODULE=1 runs without kvti.ko, for work on the harness
+# itself; by default a missing or unloadable module fails the run.
+
+# In-tree modules to load before kvti.ko, besides those modinfo lists:
+# tunnel helpers, and the DRBG that seqiv/echainiv need (ENVIRONMENT.md).
+# Failures are ignored.
+KVTI_MODDEPS="ip_tunnel udp_tunnel sha512_generic drbg"
+DEFAULT_TIMEOUT=300
+KERNEL_BAD='Oops|Kernel panic|BUG:|WARNING:|KASAN|UBSAN|general protection|Call Trace|kernel BUG|unreferenced object|possible circular locking|suspicious RCU'
+
+cd "$(dirname "$0")" || exit 1
+SELFTESTS=$PWD
+ROOT=$(cd .. && pwd)
+KO=$ROOT/kmod/kvti.ko
+RESULTS=${KVTI_RESULTS:-$ROOT/build/vm/results}
+TAP=$RESULTS/tap.txt
+mkdir -p "$RESULTS/logs"
+: >"$TAP"
+: >"$RESULTS/dmesg.txt"
+
+# Times without forking (a fork is expensive under TCG): microseconds.
+now() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+since() { local d=$(( ($(now) - $1) / 100000 )); echo "$((d / 10)).$((d % 10))"; }
+tap() { echo "$*"; echo "$*" >>"$TAP"; }
+diag() { sed 's/^/# /'; }
+
+# Read and clear the kernel log; print its bad lines with some context.
+# Exit status 0 when it had none.
+kernel_log_clean() {
+	local new
+	new=$(dmesg -c 2>/dev/null)
+	[ -n "$new" ] || return 0
+	echo "$new" >>"$RESULTS/dmesg.txt"
+	echo "$new" | grep -Eq "$KERNEL_BAD" || return 0
+	echo "$new" | grep -E -B2 -A20 "$KERNEL_BAD" | head -n 80 | sed 's/^/# kernel: /'
+	return 1
+}
+
+# A test's own output, nested four spaces under its TAP line: its check
+# lines pass as they are, anything else becomes a "    # " comment.
+nest() {
+	sed -u -E '/^    (ok |not ok |# |1\.\.)/! s/^/    # /'
+}
+
+test_timeout() {
+	local line i=0
+	while IFS= read -r line && [ $((i++)) -lt 20 ]; do
+		if [[ $line =~ ^#\ *kvti-timeout:\ *([0-9]+) ]]; then
+			echo "${BASH_REMATCH[1]}"
+			return
+		fi
+	done <"$1"
+	echo "$DEFAULT_TIMEOUT"
+}
+
+resolve() { # NAME -> file name in selftests/, or nothing
+	local n=$1
+	n=${n#selftests/}
+	case ${n%.sh} in lib | run_tests | check) return ;; esac
+	if [ -f "$n" ]; then echo "$n"
+	elif [ -f "$n.sh" ]; then echo "$n.sh"
+	fi
+}
+
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	mapfile -t tests < <(make -s -C "$SELFTESTS" list)
+fi
+
+run_start=$(now)
+echo "# kernel $(uname -r), booted in $(cut -d' ' -f1 /proc/uptime) s"
+tap "TAP version 13"
+tap "1..$((${#tests[@]} + 1))"
+
+# Boot messages are not any test's fault, but they are kept.
+kernel_log_clean >/dev/null
+
+no_module=
+if [ ! -e "$KO" ] && [ "${KVTI_ALLOW_NO_MODULE:-0}" = 1 ]; then
+	echo "# KVTI_ALLOW_NO_MODULE=1: running without $KO"
+	no_module=1
+else
+	modprobe -a $KVTI_MODDEPS 2>/dev/null
+	deps=$(modinfo -F depends "$KO" 2>/dev/null | tr , ' ')
+	[ -z "$deps" ] || modprobe -a $deps
+	if ! out=$(insmod "$KO" 2>&1); then
+		echo "$out" | diag
+		tap "Bail out! insmod $KO failed"
+		kernel_log_clean
+		exit 1
+	fi
+	if ! kernel_log_clean; then
+		tap "Bail out! loading kvti.ko made the kernel complain"
+		exit 1
+	fi
+fi
+
+n=0
+failed=0
+for name in "${tests[@]}"; do
+	n=$((n + 1))
+	file=$(resolve "$name")
+	if [ -z "$file" ]; then
+		tap "not ok $n - $name # no such test in selftests/"
+		failed=$((failed + 1))
+		continue
+	fi
+	to=$(test_timeout "$file")
+	log=$RESULTS/logs/${file%.sh}.log
+	echo "# $file (timeout ${to}s)"
+	echo "<6>kvti-selftests: $file" >/dev/kmsg
+	t0=$(now)
+
+	# The test gets its own process group (timeout makes one): whatever
+	# it leaves running is killed with it.  Output goes to a file, not a
+	# pipe, so a leftover daemon cannot keep the runner waiting.
+	if [[ $file == *.sh ]] || [ ! -x "$file" ]; then
+		cmd=(bash "./$file")
+	else
+		cmd=("./$file")
+	fi
+	timeout -k 10 "$to" "${cmd[@]}" </dev/null >"$log" 2>&1 &
+	pid=$!
+	tail -s 0.2 -n +1 -f --pid=$pid "$log" | nest
+	wait $pid
+	rc=$?
+	kill -KILL -- -$pid 2>/dev/null
+
+	# Namespaces a test forgot would change the next test's world.
+	left=(/run/netns/*)
+	if [ -e "${left[0]}" ]; then
+		echo "# $file left network namespaces behind: ${left[*]##*/} (deleted)"
+		ip -all netns delete 2>/dev/null
+	fi
+
+	time="time=$(since "$t0")s"
+	kernel=ok
+	kernel_log_clean || kernel=bad
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		tap "not ok $n - $file # TIMEOUT after ${to}s, $time"
+		failed=$((failed + 1))
+	elif [ $kernel = bad ]; then
+		tap "not ok $n - $file # kernel log shows a bug, exit $rc, $time"
+		failed=$((failed + 1))
+	elif [ $rc = 4 ]; then
+		reason=$(sed -n 's/^ *1\.\.0 # SKIP *//p' "$log" | head -n1)
+		tap "ok $n - $file # SKIP ${reason:-exit 4} $time"
+	elif [ $rc = 0 ]; then
+		tap "ok $n - $file # $time"
+	else
+		tap "not ok $n - $file # exit $rc, $time"
+		failed=$((failed + 1))
+	fi
+done
+
+# Last: the module must go away cleanly, whatever the tests did to it.
+n=$((n + 1))
+t0=$(now)
+echo "<6>kvti-selftests: module-unload" >/dev/kmsg
+if [ -n "$no_module" ]; then
+	tap "ok $n - module-unload # SKIP no module"
+else
+	ok=1
+	if ! out=$(rmmod kvti 2>&1); then
+		echo "$out" | diag
+		ok=0
+	fi
+	if [ -w /sys/kernel/debug/kmemleak ]; then
+		echo scan >/sys/kernel/debug/kmemleak
+		cat /sys/kernel/debug/kmemleak | diag
+	fi
+	kernel_log_clean || ok=0
+	if [ $ok = 1 ]; then
+		tap "ok $n - module-unload # time=$(since "$t0")s"
+	else
+		tap "not ok $n - module-unload # time=$(since "$t0")s"
+		failed=$((failed + 1))
+	fi
+fi
+
+echo "# $((n - failed)) passed, $failed failed, suite ran $(since "$run_start") s"
+[ $failed = 0 ]
