@@ -218,6 +218,8 @@ static void kvti_setup(struct net_device *dev)
 			       KVTI_UDP_ENCAP_LEN + KVTI_ESP_MAX_OVERHEAD;
 	dev->needed_tailroom = KVTI_ESP_MAX_OVERHEAD;
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	/* Transmit needs the inner route: pre-fragmentation and PMTU. */
+	netif_keep_dst(dev);
 	dev->min_mtu = KVTI_MTU_MIN;
 	dev->max_mtu = KVTI_MTU_MAX;
 	dev->mtu = ETH_DATA_LEN - sizeof(struct iphdr) - KVTI_ESP_MAX_OVERHEAD;
@@ -396,8 +398,14 @@ static int register_tunnel(struct net_device *dev, struct kvti_params *p,
 	if (err)
 		return err;
 
-	/* Templates and tunnels without an SA have no carrier. */
-	netif_carrier_off(dev);
+	/*
+	 * Without an outbound SA the tunnel is DORMANT (RFC 2863: waiting
+	 * for an external event, here the keyer), not carrier-less: a
+	 * carrier-less device gets the noop qdisc and loses its IPv6
+	 * routes, and packets routed into it must still reach transmit to
+	 * raise ACQUIRE.
+	 */
+	netif_dormant_on(dev);
 	list_add_tail_rcu(&t->node, &kn->tunnels);
 	t->listed = true;
 	if (tmpl) {

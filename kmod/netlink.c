@@ -342,7 +342,7 @@ static int fill_tunnel(struct sk_buff *skb, struct kvti_tunnel *t, u32 portid,
 	    (p->encap == KVTI_ENCAP_UDP &&
 	     (nla_put_u16(skb, KVTI_A_ENCAP_SPORT, p->sport) ||
 	      nla_put_u16(skb, KVTI_A_ENCAP_DPORT, p->dport))) ||
-	    nla_put_u8(skb, KVTI_A_CARRIER, netif_carrier_ok(t->dev)) ||
+	    nla_put_u8(skb, KVTI_A_CARRIER, !netif_dormant(t->dev)) ||
 	    put_stats(skb, t)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

@@ -161,7 +161,7 @@ static bool unlink_locked(struct kvti_net *kn, struct kvti_sa *sa)
 
 		rcu_assign_pointer(t->sa_out, next);
 		if (!next)
-			netif_carrier_off(t->dev);
+			netif_dormant_on(t->dev);
 	}
 	list_del_rcu(&sa->tun_node);
 	idr_remove(&kn->sa_ids, sa->id);
@@ -576,7 +576,7 @@ struct kvti_sa *kvti_sa_create(struct kvti_net *kn,
 	kn->n_sas++;
 	if (sa->dir == KVTI_DIR_OUT) {
 		rcu_assign_pointer(t->sa_out, sa);
-		netif_carrier_on(t->dev);
+		netif_dormant_off(t->dev);
 	}
 	spin_unlock_bh(&kn->sa_lock);
 	idr_preload_end();

@@ -28,6 +28,29 @@ fi
 export KVTI_VM_LOCKED=1
 
 start=$(date +%s.%N)
+
+# Host-side unit tests first (no VM): the module's pure logic, the tool and
+# the keyer.  They run with the full suite only, not for make check T=...
+host_passed=0 host_failed=0 host_lines=()
+if [ $# = 0 ]; then
+	echo "== host unit tests"
+	for t in "kmod-replay:make -s -C selftests/unit" \
+		 "kvti-tool:make -s -C tools test" \
+		 "keyer:make -s -C keyer test"; do
+		name=${t%%:*}
+		t0=$(date +%s.%N)
+		if ${t#*:} >"$VM/host-$name.log" 2>&1; then
+			host_passed=$((host_passed + 1)) ok=ok
+		else
+			host_failed=$((host_failed + 1)) ok="not ok"
+			tail -n 40 "$VM/host-$name.log"
+		fi
+		dt=$(echo "$t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+		host_lines+=("$(printf '  %7ss  %-7s host/%s' "$dt" "$ok" "$name")")
+		echo "$ok - host/$name # time=${dt}s"
+	done
+fi
+
 qemu_args=(-t "$TIMEOUT")
 [ -n "${KVER:-}" ] && qemu_args+=(-k "$KVER")
 tools/vm/qemu.sh "${qemu_args[@]}" -- selftests/run_tests.sh "$@"
@@ -68,6 +91,7 @@ bad=$(grep -aE '^\[ *[0-9]+\.[0-9]+\] ' "$VM/console.log" 2>/dev/null | grep -E 
 
 echo
 echo "== kvti selftests: per test"
+for l in "${host_lines[@]}"; do echo "$l"; done
 if [ -s "$tap" ]; then
 	awk '/^(not )?ok / {
 		ok = ($1 == "ok") ? "ok" : "not ok"
@@ -98,5 +122,8 @@ if [ "$failed" != 0 ] || [ ${#problems[@]} != 0 ]; then
 	for p in "${problems[@]}"; do echo "check.sh: $p"; done
 	echo "logs: build/vm/console.log, build/vm/results/logs/"
 fi
+passed=$((passed + host_passed))
+failed=$((failed + host_failed))
+[ "$host_failed" = 0 ] || problems+=("$host_failed host unit test(s) failed; logs in build/vm/host-*.log")
 echo "$passed passed, $failed failed$([ "$skipped" = 0 ] || echo ", $skipped skipped") (total ${total} s)"
 [ "$failed" = 0 ] && [ ${#problems[@]} = 0 ]

@@ -29,14 +29,16 @@ kvti -n g1 tunnel add vti1 local 192.0.2.1 remote 192.0.2.2
 kvti -n g2 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1
 $G1 ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
 $G2 ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev vti1
-$G1 ip addr add 2001:db8:100::1/128 peer 2001:db8:100::2/128 dev vti1 nodad
-$G2 ip addr add 2001:db8:100::2/128 peer 2001:db8:100::1/128 dev vti1 nodad
 # No IPv6 link-local, so that no DAD or router solicitation joins the
 # packets these tests count exactly.
 $G1 ip link set vti1 addrgenmode none
 $G2 ip link set vti1 addrgenmode none
 $G1 ip link set vti1 up
 $G2 ip link set vti1 up
+# IPv6 addresses after "up": Linux 6.1 adds no route to an IPv6 peer
+# address configured while the link is down.
+$G1 ip addr add 2001:db8:100::1/128 peer 2001:db8:100::2/128 dev vti1 nodad
+$G2 ip addr add 2001:db8:100::2/128 peer 2001:db8:100::1/128 dev vti1 nodad
 
 KA=0x11111111111111111111111111111111aaaaaaaa
 KB=0x22222222222222222222222222222222bbbbbbbb
@@ -172,15 +174,17 @@ pair 0x1001 0x2001
 mtu=$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].mtu')
 check_eq "derived MTU with an AES-GCM-128 SA: 1500 - 20 - 37" 1443 "$mtu"
 check "an MTU larger than the path allows" kvti -n g1 tunnel set vti1 mtu 1500
+before=$(sastat g2 0x1001 rx_packets)
+check "df-bit clear" kvti -n g1 tunnel set vti1 df-bit clear
+check "with df-bit clear even DF packets are fragmented before encryption" \
+	$G1 ping -c 1 -W 2 -M do -s 1472 198.51.100.2
+check_eq "two ESP packets for one ping" $((before + 2)) "$(sastat g2 0x1001 rx_packets)"
+check "df-bit copy" kvti -n g1 tunnel set vti1 df-bit copy
+check "without DF it is fragmented before encryption" $G1 ping -c 1 -W 2 -M dont -s 1472 198.51.100.2
+check_eq "two more ESP packets" $((before + 4)) "$(sastat g2 0x1001 rx_packets)"
 out=$($G1 ping -c 1 -W 2 -M do -s 1472 198.51.100.2 2>&1)
 check_match "DF packet too big: ICMP with the path's MTU" "mtu = 1443|mtu=1443" "$out"
 check_eq "counted as an MTU drop" 1 "$(tstat g1 drop_mtu)"
-before=$(sastat g2 0x1001 rx_packets)
-check "without DF it is fragmented before encryption" $G1 ping -c 1 -W 2 -M dont -s 1472 198.51.100.2
-check_eq "two ESP packets for one ping" $((before + 2)) "$(sastat g2 0x1001 rx_packets)"
-check "df-bit clear" kvti -n g1 tunnel set vti1 df-bit clear
-check "with df-bit clear even DF packets are fragmented" \
-	$G1 ping -c 1 -W 2 -M do -s 1472 198.51.100.2
 out=$($G1 ping -6 -c 1 -W 2 -s 1452 2001:db8:100::2 2>&1)
 check_match "IPv6 too big: Packet Too Big with the MTU" "mtu[ =]*1443|too big" "$out"
 check "fits again with the derived MTU" kvti -n g1 tunnel set vti1 mtu 0 df-bit copy

@@ -29,9 +29,9 @@ $K ip link set k0 up
 $X ip link set x0 up
 
 $X ip link add xfrm42 type xfrm dev x0 if_id 42
+$X ip link set xfrm42 up
 $X ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev xfrm42
 $X ip addr add 2001:db8:100::2/128 peer 2001:db8:100::1/128 dev xfrm42 nodad
-$X ip link set xfrm42 up
 # Native side: policies for both inner families, for the given outer pair.
 native_policies() { # LOCAL REMOTE
 	local dir src dst fam
@@ -87,15 +87,16 @@ setup() {
 		if_id 42 flag af-unspec "${xesn[@]}" "${xa[@]}" || return 1
 	$X ip xfrm state add src $r dst $l proto esp spi 0x2001 reqid 1 mode tunnel \
 		if_id 42 flag af-unspec "${xesn[@]}" "${xa[@]}" || return 1
-	$K ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
-	$K ip addr add 2001:db8:100::1/128 peer 2001:db8:100::2/128 dev vti1 nodad
 	$K ip link set vti1 addrgenmode none
 	$K ip link set vti1 up
+	# After "up": 6.1 adds no route to an IPv6 peer configured while down.
+	$K ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
+	$K ip addr add 2001:db8:100::1/128 peer 2001:db8:100::2/128 dev vti1 nodad
 }
 
-native_packets() { # SPI: packets counted by the native state
-	$X ip -s xfrm state get src "$2" dst "$3" proto esp spi "$1" 2>/dev/null |
-		awk '/lifetime current:/ {getline; print $3; exit}'
+native_packets() { # SPI SRC DST: packets counted by the native state
+	$X ip -s xfrm state list src "$2" dst "$3" proto esp spi "$1" |
+		sed -n 's/.*(bytes), *\([0-9]*\)(packets).*/\1/p' | head -n1
 }
 
 for c in "${CASES[@]}"; do

@@ -42,12 +42,13 @@ sa_json() { kvti -n "$1" -j -s sa show; }
 
 # 1. carrier follows the outbound SA
 check_eq "no carrier before any SA" false "$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].carrier')"
+check_match "ip link: DORMANT (RFC 2863: waiting for the keyer)" "state DORMANT" "$($G1 ip link show vti1)"
 check "inbound SA on g1" kvti -n g1 sa add dev vti1 dir in spi 0x2001 aead "$GCM" $KB 128
 check_eq "still no carrier with only an inbound SA" false \
 	"$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].carrier')"
 check "outbound SA on g1" kvti -n g1 sa add dev vti1 dir out spi 0x1001 aead "$GCM" $KA 128
 check_eq "carrier with an outbound SA" true "$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].carrier')"
-check_match "ip link agrees: LOWER_UP" "LOWER_UP" "$($G1 ip link show vti1)"
+check_match "ip link agrees: state UP" "state UP" "$($G1 ip link show vti1)"
 check "g2's SAs" kvti -n g2 sa add dev vti1 dir in spi 0x1001 aead "$GCM" $KA 128
 check "g2's SAs (out)" kvti -n g2 sa add dev vti1 dir out spi 0x2001 aead "$GCM" $KB 128
 check "ping through kvti on both ends" $G1 ping -c 3 -i 0.2 -W 2 198.51.100.2
@@ -75,7 +76,7 @@ check_match "human output names the SPI in hex" "0x00001001" "$(kvti -n g1 sa sh
 check_eq "filter by spi" 1 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
 
 # 3. refusals: clear message, nothing changed
-before=$(kvti -n g1 -j sa show | jq -c 'map(del(.age, .idle))')
+before=$(kvti -n g1 -j sa show | jq -c 'map(del(.age, .idle, .lifetime.current.seconds))')
 check_fail_msg "duplicate inbound SPI in the namespace" "KVTI_A_SA_SPI.*already uses" \
 	kvti -n g1 sa add dev vti1 dir in spi 0x2001 aead "$GCM" $KC 128
 check_fail_msg "reserved SPI" "KVTI_A_SA_SPI.*reserved" \
@@ -115,7 +116,7 @@ check_fail_msg "kernel: missing SPI" "KVTI_A_SA_SPI" \
 check_fail_msg "del of an unknown SA" "no SA with this SPI" \
 	kvti -n g1 sa del dev vti1 dir in spi 0x9999
 check_eq "nothing changed by refused requests" "$before" \
-	"$(kvti -n g1 -j sa show | jq -c 'map(del(.age, .idle))')"
+	"$(kvti -n g1 -j sa show | jq -c 'map(del(.age, .idle, .lifetime.current.seconds))')"
 check "a third SA on g1 only" kvti -n g1 sa add dev vti1 dir in spi 0x4444 aead "$GCM" $KC 128
 id=$(kvti -n g1 -j sa show spi 0x4444 | jq -r '.[0].id')
 check_fail_msg "SA ids are per namespace: g2 cannot delete g1's" "no such SA" \

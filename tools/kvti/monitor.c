@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/genetlink.h>
 #include <netlink/socket.h>
 
 #include "kvti.h"
@@ -46,8 +47,11 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 
 	if (kvti_decode_event(nlh, &ev)) {
 		fflush(stdout);
-		fprintf(stderr, "Warning: malformed event (command %u) skipped\n",
-			((struct genlmsghdr *)nlmsg_data(nlh))->cmd);
+		if (nlh->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN)
+			fprintf(stderr, "Warning: malformed event (command %u) skipped\n",
+				((struct genlmsghdr *)nlmsg_data(nlh))->cmd);
+		else
+			fputs("Warning: truncated event skipped\n", stderr);
 		return 0;
 	}
 	/* A clone names its template, looked up now: it may be gone later. */

@@ -107,7 +107,8 @@ enum kvti_attr {
 	KVTI_A_ENCAP_SPORT,	/* u16, host order */
 	KVTI_A_ENCAP_DPORT,	/* u16, host order */
 	KVTI_A_ENCAP_FD,	/* s32: UDP socket owned by user space */
-	KVTI_A_CARRIER,		/* u8, reported: 1 while an outbound SA is installed */
+	KVTI_A_CARRIER,		/* u8, reported: 1 while an outbound SA is installed
+				 * (operstate UP; DORMANT without one) */
 	KVTI_A_STATS,		/* nest of enum kvti_stat, reported */
 	KVTI_A_PAD,
 
