@@ -5,6 +5,7 @@
 #   make              install missing packages, build kmod/kvti.ko and kvti
 #   make check        ... and run the selftests in one VM boot [T=name...]
 #   make run          ... and show two gateways talking through kvti (VM)
+#   make bench        ... and compare kvti, native XFRM, WireGuard, veth (VM)
 #   make deps         install missing Debian packages only
 #   make install      module (modules_install) and binaries [DESTDIR=]
 #   make clean
@@ -55,6 +56,13 @@ run: all
 	@tools/vm/qemu.sh -k $(KVER) -t $(TIMEOUT) -- bash -c \
 		'modprobe -a ip_tunnel udp_tunnel sha512_generic drbg; insmod kmod/kvti.ko && exec bash tools/demo.sh'
 
+# Table on the console and in build/vm/results/bench.txt (tools/bench.sh);
+# copied to build/bench.txt, since the next VM run empties results/.
+bench: all
+	@tools/vm/qemu.sh -k $(KVER) -t $(TIMEOUT) -- bash -c \
+		'modprobe -a ip_tunnel udp_tunnel sha512_generic drbg esp4 xfrm_user xfrm_interface wireguard; insmod kmod/kvti.ko && exec bash tools/bench.sh'; \
+		rc=$$?; cp -f build/vm/results/bench.txt build/bench.txt 2>/dev/null; exit $$rc
+
 # Unsigned: Debian's signing key is not in the headers package.  depmod
 # only for a real install; a DESTDIR is for packaging.
 modules_install: module
@@ -69,4 +77,4 @@ clean:
 	@$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps module tools check run modules_install install clean
+.PHONY: all deps module tools check run bench modules_install install clean

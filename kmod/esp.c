@@ -408,6 +408,34 @@ static int prefrag_output(struct net *net, struct sock *sk,
 }
 
 /*
+ * An inner packet that no longer fits once encrypted.  IPv4 without DF is
+ * fragmented before encryption, so the peer never reassembles outer
+ * fragments (Cisco's pre-fragmentation); with "df-bit clear" even DF
+ * packets are, as IOS's table has it.  Otherwise the sender learns the MTU
+ * from ICMP.  Consumes @skb.
+ */
+static void too_big(struct kvti_tunnel *t, struct kvti_sa *sa,
+		    const struct kvti_params *p, struct sk_buff *skb,
+		    unsigned int mtu)
+{
+	if (skb->protocol == htons(ETH_P_IP) &&
+	    (!(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
+	     p->df_mode == KVTI_DF_CLEAR)) {
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		IPCB(skb)->frag_max_size = mtu;
+		ip_do_fragment(dev_net(t->dev), NULL, skb, prefrag_output);
+		return;
+	}
+	skb_dst_update_pmtu_no_confirm(skb, mtu);
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(mtu));
+	else
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	drop(sa, skb, KVTI_STAT_DROP_MTU);
+}
+
+/*
  * ndo_start_xmit: rcu_read_lock_bh() held.  Whatever is routed into the
  * tunnel leaves encrypted with its newest outbound SA.
  */
@@ -441,38 +469,19 @@ netdev_tx_t kvti_esp_xmit(struct kvti_tunnel *t, struct sk_buff *skb)
 		goto drop_err;
 	}
 
-	/* Does the packet still fit once encrypted?  If not: ICMP for DF and
-	 * IPv6, fragmentation before encryption otherwise, so that the peer
-	 * never reassembles outer fragments (Cisco's pre-fragmentation).
-	 */
+	/* Does the packet still fit once encrypted? */
 	mtu = dst_mtu(dst) - kvti_sa_overhead(sa) -
 	      (p->family == AF_INET ? sizeof(struct iphdr) :
 				      sizeof(struct ipv6hdr));
 	if (unlikely(skb->len > mtu && !skb_is_gso(skb))) {
+		/* Not ours to shrink below the protocol minimum: beyond it
+		 * the outer packet is fragmented instead.
+		 */
 		mtu = max_t(int, mtu, skb->protocol == htons(ETH_P_IPV6) ?
 				      IPV6_MIN_MTU : 576);
-		if (skb->len <= mtu) {
-			/* Not ours to shrink below the protocol minimum. */
-		} else if (skb->protocol == htons(ETH_P_IP) &&
-			   (!(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
-			    p->df_mode == KVTI_DF_CLEAR)) {
-			/* As IOS's table has it, "df-bit clear" fragments
-			 * even packets that carry DF.
-			 */
+		if (skb->len > mtu) {
 			dst_release(dst);
-			memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-			IPCB(skb)->frag_max_size = mtu;
-			ip_do_fragment(dev_net(t->dev), NULL, skb, prefrag_output);
-			return NETDEV_TX_OK;
-		} else {
-			dst_release(dst);
-			skb_dst_update_pmtu_no_confirm(skb, mtu);
-			if (skb->protocol == htons(ETH_P_IP))
-				icmp_ndo_send(skb, ICMP_DEST_UNREACH,
-					      ICMP_FRAG_NEEDED, htonl(mtu));
-			else
-				icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
-			drop(sa, skb, KVTI_STAT_DROP_MTU);
+			too_big(t, sa, p, skb, mtu);
 			return NETDEV_TX_OK;
 		}
 	}

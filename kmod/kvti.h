@@ -220,7 +220,7 @@ static inline struct kvti_net *kvti_net(struct net *net)
 #define KVTI_UDP_ENCAP_LEN	8
 
 /* Sequence numbers left when an outbound SA asks to be rekeyed. */
-#define SEQ_SOFT_MARGIN		(1ULL << 24)
+#define SEQ_SOFT_MARGIN		BIT_ULL(24)
 
 /* NL_SET_ERR_MSG_ATTR() for a message chosen at run time; @msg must be a
  * string literal, since the ack is built after the handler returns.
@@ -273,6 +273,7 @@ struct kvti_sa_config {
 	u32 idle_time;
 	u64 seq_out;
 };
+
 int kvti_sa_init(void);
 void kvti_sa_exit(void);
 void kvti_sa_net_init(struct kvti_net *kn);

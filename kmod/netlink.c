@@ -77,7 +77,7 @@ const struct genl_family *kvti_nl_family(void)
 
 /* Finds the kvti tunnel named by IFINDEX or IFNAME in @net. */
 struct kvti_tunnel *kvti_nl_find_tunnel(struct net *net, struct nlattr **attrs,
-				       struct netlink_ext_ack *extack)
+					struct netlink_ext_ack *extack)
 {
 	struct net_device *dev = NULL;
 	struct nlattr *a;

@@ -14,10 +14,11 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
+/* User space: the unit test builds this file with the C library's types. */
 #include <stdbool.h>
-#include <stdint.h>
-typedef uint32_t u32;
-typedef uint64_t u64;
+#include <linux/types.h>
+typedef __u32 u32;
+typedef __u64 u64;
 #endif
 
 #define KVTI_REPLAY_WORDS	(4096 / 64 + 1)

@@ -408,8 +408,9 @@ struct kvti_sa *kvti_sa_find(struct kvti_net *kn, u32 id)
 
 static bool has_salt(const char *name)
 {
-	return !strncmp(name, "rfc4106(", 8) || !strncmp(name, "rfc4543(", 8) ||
-	       !strncmp(name, "rfc7539esp(", 11);
+	/* Also by driver name or inside a wrapper: pcrypt(rfc4106-gcm-aesni). */
+	return strstr(name, "rfc4106") || strstr(name, "rfc4543") ||
+	       strstr(name, "rfc7539esp");
 }
 
 /* Allocates and keys the transform.  Errors name the attribute. */

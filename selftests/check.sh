@@ -35,6 +35,7 @@ host_passed=0 host_failed=0 host_lines=()
 if [ $# = 0 ]; then
 	echo "== host unit tests"
 	for t in "kmod-replay:make -s -C selftests/unit" \
+		 "kmod-checkpatch:selftests/unit/checkpatch.sh" \
 		 "kvti-tool:make -s -C tools test" \
 		 "keyer:make -s -C keyer test"; do
 		name=${t%%:*}

@@ -72,38 +72,85 @@ check_eq "3 packets dropped for want of an SA" 3 "$(tstat g1 drop_no_sa)"
 check_eq "one ACQUIRE (rate-limited to 1/s)" 1 "$(events g1 'EV_ACQUIRE IFINDEX=[0-9]* IFNAME=vti1')"
 check_match "ACQUIRE names the endpoints" "LOCAL=192.0.2.1 REMOTE=192.0.2.2" "$(cat "$EV/g1")"
 
-# 2. INVALID_SPI: g2 sends with an SPI g1 has never heard of
+# 2. INVALID_SPI: g2 sends with an SPI g1 has never heard of; kvti monitor
+# shows it.
 kvti -n g2 sa add dev vti1 dir out spi 0x7777 aead "$GCM" $KA 128
-listen g1 3
+kvti -n g1 monitor >"$EV/monitor" 2>&1 &
+mon=$!
+sleep 0.5
 $G2 ping -c 2 -i 0.2 -W 1 198.51.100.1 >/dev/null 2>&1
-wait
+sleep 0.3
+kill -TERM $mon
+wait $mon
 check_eq "unknown SPI counted on g1's tunnel" 2 "$(tstat g1 drop_unknown_spi)"
-check_match "INVALID_SPI names SPI and source" "EV_INVALID_SPI.*SA_SPI=0x00007777.*SA_SRC=192.0.2.2" \
-	"$(grep EV_INVALID_SPI "$EV/g1")"
+check_match "kvti monitor shows INVALID_SPI with SPI and source" \
+	"invalid-spi dev vti1 spi 0x00007777 from 192.0.2.2" "$(cat "$EV/monitor")"
 reset
+
+# capture N FILE: the next N ESP frames g1 sends (with the ping that the
+# caller starts after this returns)
+capture() {
+	$G1 $INJECT capture e1 "$1" "$2" >"$2.txt" &
+	for _ in $(seq 50); do grep -q ready "$2.txt" 2>/dev/null && return; sleep 0.1; done
+}
+send() { $G1 $INJECT send e1 "$@" >/dev/null; sleep 0.3; }
+intop() { kvti -n g2 -j sa show spi "$1" | jq -r '.[] | select(.dir=="in") | .replay_top'; }
 
 # 3. replay: the same frame again is dropped, and counted, N times
 pair 0x1001 0x2001
 check "first ping" $G1 ping -c 1 -W 2 198.51.100.2
-listen g2 4
-$G1 $INJECT e1 --count 3 >"$EV/inject" &
-sleep 1
+capture 1 "$EV/f1"
 $G1 ping -c 1 -W 2 198.51.100.2 >/dev/null
+wait
+listen g2 2
+send "$EV/f1" --count 3
 wait
 check_eq "3 replays dropped" 3 "$(sastat g2 0x1001 drop_replay)"
 check_eq "the original was received once" 2 "$(sastat g2 0x1001 rx_packets)"
 check_eq "one REPLAY event (rate-limited)" 1 "$(events g2 EV_REPLAY)"
+$G1 ping -c 70 -i 0.01 -q -W 2 198.51.100.2 >/dev/null
+send "$EV/f1"
+check_eq "older than the 64-packet window: dropped too" 4 "$(sastat g2 0x1001 drop_replay)"
 
-# 4. authentication: a forged packet with an unseen sequence number
-top=$(kvti -n g2 -j sa show spi 0x1001 | jq -r '.[] | select(.dir=="in") | .replay_top')
-$G1 $INJECT e1 --seq-add 1000 --flip >"$EV/inject" &
-sleep 1
+# 4. reordering and forgery, with frames g2 has not seen: g2 drops ESP on
+# ingress while g1 sends five, then they are replayed by hand.
+$G2 tc qdisc add dev e2 ingress
+$G2 tc filter add dev e2 parent ffff: protocol ip prio 1 u32 match ip protocol 50 0xff action drop
+capture 5 "$EV/f5"
+$G1 ping -c 5 -i 0.1 -W 1 198.51.100.2 >/dev/null
+wait
+$G2 tc qdisc del dev e2 ingress
+top=$(intop 0x1001)
+rx=$(sastat g2 0x1001 rx_packets)
+send "$EV/f5" --order 3,1,2
+check_eq "reordered inside the window: all three accepted" $((rx + 3)) "$(sastat g2 0x1001 rx_packets)"
+check_eq "window top is the newest of them" $((top + 3)) "$(intop 0x1001)"
+send "$EV/f5" --order 4 --flip-ct
+check_eq "a flipped ciphertext bit: authentication failure" 1 "$(sastat g2 0x1001 drop_auth)"
+send "$EV/f5" --order 5 --flip-icv
+check_eq "a flipped ICV bit: authentication failure" 2 "$(sastat g2 0x1001 drop_auth)"
+check_eq "forgeries did not move the window" $((top + 3)) "$(intop 0x1001)"
+send "$EV/f5" --order 4,5
+check_eq "the genuine frames 4 and 5 are still accepted" $((rx + 5)) "$(sastat g2 0x1001 rx_packets)"
+send "$EV/f5" --order 2
+check_eq "and a repeat inside the window is a replay" 5 "$(sastat g2 0x1001 drop_replay)"
+send "$EV/f1" --seq-add 1000
+check_eq "an unseen sequence number with the wrong ICV: authentication failure" 3 \
+	"$(sastat g2 0x1001 drop_auth)"
+check "traffic goes on" $G1 ping -c 1 -W 2 198.51.100.2
+reset
+
+# 4b. window 0: anti-replay off, so a replay is accepted
+kvti -n g1 sa add dev vti1 dir out spi 0x1001 aead "$GCM" $KA 128
+kvti -n g2 sa add dev vti1 dir in spi 0x1001 aead "$GCM" $KA 128 replay-window 0
+kvti -n g2 sa add dev vti1 dir out spi 0x2001 aead "$GCM" $KB 128
+kvti -n g1 sa add dev vti1 dir in spi 0x2001 aead "$GCM" $KB 128
+capture 1 "$EV/f0"
 $G1 ping -c 1 -W 2 198.51.100.2 >/dev/null
 wait
-check_eq "forged packet dropped as an authentication failure" 1 "$(sastat g2 0x1001 drop_auth)"
-check_eq "window did not move for it" $((top + 1)) \
-	"$(kvti -n g2 -j sa show spi 0x1001 | jq -r '.[] | select(.dir=="in") | .replay_top')"
-check "traffic goes on" $G1 ping -c 1 -W 2 198.51.100.2
+send "$EV/f0" --count 3
+check_eq "window 0: the three replays are accepted" 4 "$(sastat g2 0x1001 rx_packets)"
+check_eq "window 0: nothing counted as replay" 0 "$(sastat g2 0x1001 drop_replay)"
 reset
 
 # 5. lifetime in packets: soft once at 5, hard at 10, then gone
@@ -116,6 +163,16 @@ check_eq "one soft EXPIRE" 1 "$(grep EV_EXPIRE "$EV/g1" | grep -vc EXPIRE_HARD)"
 check_eq "one hard EXPIRE" 1 "$(events g1 'EV_EXPIRE.*SA_SPI=0x00001001.*EXPIRE_HARD')"
 check_eq "the expired SA is gone" 0 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
 check_eq "carrier dropped with it" false "$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].carrier')"
+reset
+
+# 5b. lifetime in bytes (inner bytes; an 84-byte ping): soft at 420, hard at 840
+pair 0x1001 0x2001 lifetime bytes 840 soft 420
+listen g1 6
+replies=$($G1 ping -c 15 -i 0.1 -W 1 198.51.100.2 | grep -c 'bytes from')
+wait
+check_eq "exactly 10 pings' worth of bytes went through" 10 "$replies"
+check_eq "one soft EXPIRE (bytes)" 1 "$(grep EV_EXPIRE "$EV/g1" | grep -vc EXPIRE_HARD)"
+check_eq "one hard EXPIRE (bytes)" 1 "$(events g1 'EV_EXPIRE.*EXPIRE_HARD')"
 reset
 
 # 6. lifetime in seconds: soft at 1 s, hard at 3 s
@@ -185,6 +242,20 @@ check_eq "two more ESP packets" $((before + 4)) "$(sastat g2 0x1001 rx_packets)"
 out=$($G1 ping -c 1 -W 2 -M do -s 1472 198.51.100.2 2>&1)
 check_match "DF packet too big: ICMP with the path's MTU" "mtu = 1443|mtu=1443" "$out"
 check_eq "counted as an MTU drop" 1 "$(tstat g1 drop_mtu)"
+# The outer DF bit, read off the wire.
+outer_df() { # PING-OPTION
+	capture 1 "$EV/df"
+	$G1 ping -c 1 -W 2 $1 -s 100 198.51.100.2 >/dev/null
+	wait
+	sed -n 's/.* df \([01]\)$/\1/p' "$EV/df.txt"
+}
+check_eq "df-bit copy, inner DF: outer DF" 1 "$(outer_df '-M do')"
+check_eq "df-bit copy, inner without DF: outer without" 0 "$(outer_df '-M dont')"
+kvti -n g1 tunnel set vti1 df-bit set
+check_eq "df-bit set: outer DF whatever the inner" 1 "$(outer_df '-M dont')"
+kvti -n g1 tunnel set vti1 df-bit clear
+check_eq "df-bit clear: no outer DF whatever the inner" 0 "$(outer_df '-M do')"
+kvti -n g1 tunnel set vti1 df-bit copy
 out=$($G1 ping -6 -c 1 -W 2 -s 1452 2001:db8:100::2 2>&1)
 check_match "IPv6 too big: Packet Too Big with the MTU" "mtu[ =]*1443|too big" "$out"
 check "fits again with the derived MTU" kvti -n g1 tunnel set vti1 mtu 0 df-bit copy

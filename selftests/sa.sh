@@ -113,6 +113,11 @@ check_fail_msg "kernel: sequence number on an inbound SA" "KVTI_A_SA_SEQ_OUT" \
 check_fail_msg "kernel: missing SPI" "KVTI_A_SA_SPI" \
 	ip netns exec g1 $NLRAW SA_NEW IFNAME=str:vti1 SA_DIR=u8:0 \
 	"SA_AEAD_ALG=str:$GCM" SA_ENC_KEY=hex:${KC#0x}
+check_fail_msg "SA for a missing tunnel" "no such device" \
+	kvti -n g1 sa add dev nosuch dir in spi 0x3001 aead "$GCM" $KC 128
+check_fail_msg "kernel: SPI 0" "KVTI_A_SA_SPI.*reserved" \
+	ip netns exec g1 $NLRAW SA_NEW IFNAME=str:vti1 SA_DIR=u8:0 SA_SPI=u32:0 \
+	"SA_AEAD_ALG=str:$GCM" SA_ENC_KEY=hex:${KC#0x}
 check_fail_msg "del of an unknown SA" "no SA with this SPI" \
 	kvti -n g1 sa del dev vti1 dir in spi 0x9999
 check_eq "nothing changed by refused requests" "$before" \

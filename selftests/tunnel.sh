@@ -186,4 +186,19 @@ check_fail "its clone went with it" $A ip link show dvti1
 check "kvti tunnel del" $KA tunnel del vti6
 check_eq "a lists what is left" vti2 "$($KA -j tunnel show | jq -r '.[].ifname' | xargs)"
 
+# 7. tunnel events reach kvti monitor in the tunnel's namespace only
+kvti -n a monitor >"$__kvti_tmp/mon-a" 2>&1 &
+mon_a=$!
+kvti -n b monitor >"$__kvti_tmp/mon-b" 2>&1 &
+mon_b=$!
+sleep 0.5
+check "a tunnel to watch" $KA tunnel add ev0 local 192.0.2.1 remote 198.51.100.50
+check "and delete" $A ip link del ev0
+sleep 0.3
+kill -TERM $mon_a $mon_b
+wait $mon_a $mon_b
+check_match "monitor saw the new tunnel" "tunnel new ev0 .*remote 198.51.100.50" "$(cat "$__kvti_tmp/mon-a")"
+check_match "monitor saw it go" "tunnel del ev0" "$(cat "$__kvti_tmp/mon-a")"
+check_eq "b's monitor saw nothing of a" "" "$(cat "$__kvti_tmp/mon-b")"
+
 finish

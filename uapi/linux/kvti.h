@@ -54,6 +54,7 @@ enum kvti_cmd {
 
 	__KVTI_CMD_MAX,
 };
+
 #define KVTI_CMD_MAX (__KVTI_CMD_MAX - 1)
 
 /* KVTI_A_DF_MODE: what the outer IPv4 header's DF bit becomes. */
@@ -63,6 +64,7 @@ enum kvti_df_mode {
 	KVTI_DF_CLEAR,
 	__KVTI_DF_MAX,
 };
+
 #define KVTI_DF_MAX (__KVTI_DF_MAX - 1)
 
 /* KVTI_A_ENCAP */
@@ -71,6 +73,7 @@ enum kvti_encap {
 	KVTI_ENCAP_UDP,		/* ESP in UDP, RFC 3948 */
 	__KVTI_ENCAP_MAX,
 };
+
 #define KVTI_ENCAP_MAX (__KVTI_ENCAP_MAX - 1)
 
 /* KVTI_A_SA_DIR */
@@ -79,6 +82,7 @@ enum kvti_dir {
 	KVTI_DIR_OUT,
 	__KVTI_DIR_MAX,
 };
+
 #define KVTI_DIR_MAX (__KVTI_DIR_MAX - 1)
 
 /* Limits, shared so that the tool can refuse early with the same words. */
@@ -107,8 +111,7 @@ enum kvti_attr {
 	KVTI_A_ENCAP_SPORT,	/* u16, host order */
 	KVTI_A_ENCAP_DPORT,	/* u16, host order */
 	KVTI_A_ENCAP_FD,	/* s32: UDP socket owned by user space */
-	KVTI_A_CARRIER,		/* u8, reported: 1 while an outbound SA is installed
-				 * (operstate UP; DORMANT without one) */
+	KVTI_A_CARRIER,		/* u8, reported: 1 with an outbound SA (UP), else DORMANT */
 	KVTI_A_STATS,		/* nest of enum kvti_stat, reported */
 	KVTI_A_PAD,
 
@@ -143,6 +146,7 @@ enum kvti_attr {
 
 	__KVTI_A_MAX,
 };
+
 #define KVTI_A_MAX (__KVTI_A_MAX - 1)
 
 /* KVTI_A_SA_LIFE_SOFT / KVTI_A_SA_LIFE_HARD; 0 = no limit. */
@@ -154,6 +158,7 @@ enum kvti_life {
 	KVTI_LIFE_PAD,
 	__KVTI_LIFE_MAX,
 };
+
 #define KVTI_LIFE_MAX (__KVTI_LIFE_MAX - 1)
 
 /* KVTI_A_STATS / KVTI_A_SA_STATS: u64 counters. */
@@ -173,6 +178,7 @@ enum kvti_stat {
 	KVTI_STAT_PAD,
 	__KVTI_STAT_MAX,
 };
+
 #define KVTI_STAT_MAX (__KVTI_STAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_KVTI_H */

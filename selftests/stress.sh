@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kvti-timeout: 400
+#
+# Short stress: SAs replaced make-before-break under a steady ping stream
+# (nothing may be lost), SAs flushed and dumped under a UDP flood, and rmmod
+# while traffic flows through asynchronous crypto.  The runner fails the
+# test on any WARN, BUG or Oops in the kernel log.
+#
+#   ns g1 (pcrypt AEAD: async)                      ns g2
+#   vti1 198.51.100.1 ============ ESP ============ vti1 198.51.100.2
+#   veth e1 192.0.2.1  <------------------------->  veth e2 192.0.2.2
+
+source "$(dirname "$0")/lib.sh"
+
+ROUNDS=${KVTI_STRESS_ROUNDS:-20}
+ns_add g1 g2
+G1="ip netns exec g1"
+G2="ip netns exec g2"
+ip link add e1 netns g1 type veth peer name e2 netns g2
+$G1 ip addr add 192.0.2.1/24 dev e1
+$G2 ip addr add 192.0.2.2/24 dev e2
+$G1 ip link set e1 up
+$G2 ip link set e2 up
+kvti -n g1 tunnel add vti1 local 192.0.2.1 remote 192.0.2.2
+kvti -n g2 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1
+for n in g1 g2; do
+	ip -n $n link set vti1 addrgenmode none
+	ip -n $n link set vti1 up
+done
+$G1 ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
+$G2 ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev vti1
+
+GCM="rfc4106(gcm(aes))"
+key() { printf '0x%040x' "$1"; }
+# pcrypt(): every request completes asynchronously (see esp.sh for why the
+# driver name is read back from /proc/crypto).
+kvti -n g1 sa add dev vti1 dir in spi 0xfffe aead "pcrypt($GCM)" "$(key 9)" 128 2>/dev/null
+kvti -n g1 sa flush dev vti1
+for _ in $(seq 30); do
+	ASYNC=$(awk '/^driver *: pcrypt\(rfc4106/ { print $3; exit }' /proc/crypto)
+	[ -n "$ASYNC" ] && break
+	sleep 0.2
+done
+check_match "an asynchronous AEAD (pcrypt)" "^pcrypt" "$ASYNC"
+
+kvti -n g1 sa add dev vti1 dir out spi 0x1000 aead "$ASYNC" "$(key 1)" 128
+kvti -n g2 sa add dev vti1 dir in spi 0x1000 aead "$GCM" "$(key 1)" 128
+kvti -n g2 sa add dev vti1 dir out spi 0x2000 aead "$GCM" "$(key 2)" 128
+kvti -n g1 sa add dev vti1 dir in spi 0x2000 aead "$ASYNC" "$(key 2)" 128
+
+# 1. make-before-break under traffic: new inbound first, then the new
+# outbound takes over, then the old pair goes.  Not one ping may be lost.
+$G1 ping -c 600 -i 0.01 -W 3 -q 198.51.100.2 >"$__kvti_tmp/ping" 2>&1 &
+ping_pid=$!
+old=0x1000
+for i in $(seq 1 "$ROUNDS"); do
+	new=$(printf '0x%x' $((0x1000 + i)))
+	kvti -n g2 sa add dev vti1 dir in spi $new aead "$GCM" "$(key $((100 + i)))" 128
+	kvti -n g1 sa add dev vti1 dir out spi $new aead "$ASYNC" "$(key $((100 + i)))" 128
+	sleep 0.1
+	kvti -n g1 sa del dev vti1 dir out spi $old
+	sleep 0.1
+	kvti -n g2 sa del dev vti1 dir in spi $old
+	old=$new
+done
+wait $ping_pid
+check_match "$ROUNDS rekeys under traffic, no ping lost" " 0% packet loss" "$(cat "$__kvti_tmp/ping")"
+check_eq "one outbound SA left on g1" 1 \
+	"$(kvti -n g1 -j sa show | jq '[.[] | select(.dir=="out")] | length')"
+check_eq "it is the last one" $((0x1000 + ROUNDS)) \
+	"$(kvti -n g1 -j sa show | jq '.[] | select(.dir=="out") | .spi')"
+
+# 2. flush, re-add and dump while a UDP flood runs through the tunnel
+$G2 iperf3 -s -1 -D -B 198.51.100.2 >/dev/null 2>&1
+sleep 0.5
+$G1 iperf3 -u -b 50M -l 512 -t 6 -c 198.51.100.2 >/dev/null 2>&1 &
+flood=$!
+for i in $(seq 1 10); do
+	kvti -n g1 sa flush dev vti1
+	kvti -n g1 sa add dev vti1 dir out spi 0x3000 aead "$ASYNC" "$(key 3)" 128
+	kvti -n g1 -s sa show >/dev/null
+	kvti -n g1 stats show >/dev/null
+done
+wait $flood
+check "the tunnel still answers after the flood" kvti -n g1 -j tunnel show vti1
+check_eq "one SA after the last flush and add" 1 "$(kvti -n g1 -j sa show | jq length)"
+
+# 3. rmmod while packets are in flight through async crypto
+kvti -n g2 sa add dev vti1 dir in spi 0x3000 aead "$GCM" "$(key 3)" 128
+$G1 ping -f -c 100000 198.51.100.2 >/dev/null 2>&1 &
+flood=$!
+sleep 1
+check_match "traffic was flowing" "^[1-9]" \
+	"$(kvti -n g1 -j -s sa show spi 0x3000 | jq -r '.[0].stats.tx_packets')"
+check "rmmod under traffic" rmmod kvti
+kill $flood 2>/dev/null
+wait $flood 2>/dev/null
+check_eq "no kvti netdev left" 0 "$(ip -n g1 -j -d link show | jq '[.[] | select(.linkinfo.info_kind == "kvti")] | length')"
+check "insmod again for the tests that follow" insmod "$KVTI_ROOT/kmod/kvti.ko"
+
+finish
