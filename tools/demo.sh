@@ -37,11 +37,13 @@ for ns in h1 h2; do ip -n $ns link set eth0 up; done
 ip -n h1 route add default via 203.0.113.1
 ip -n h2 route add default via 203.0.113.129
 
-# Keys for the demo only; the keyer negotiates real ones.
-KEY_A=0x4a6f686e20446f6520697320612062616420746f6f6c31323334
-KEY_B=0x4a616e6520446f6520697320612062616420746f6f6c35363738
+# Keys for the demo only (16-byte AES key + 4-byte salt); the keyer
+# negotiates real ones.
+KEY_A=0x4a6f686e446f65206b65797320666f7220646d6f
+KEY_B=0x4a616e65446f65206b65797320666f7220646d6f
 
 echo "== gw1 and gw2: kvti tunnels, AES-GCM-128 SAs with ESN"
+set -e
 kvti -n gw1 tunnel add vti1 local 192.0.2.1 remote 192.0.2.2 replay-window 1024
 kvti -n gw2 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1 replay-window 1024
 kvti -n gw1 sa add dev vti1 dir out spi 0x1001 aead 'rfc4106(gcm(aes))' $KEY_A 128 esn
@@ -53,6 +55,7 @@ ip -n gw1 addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
 ip -n gw2 addr add 198.51.100.2/32 peer 198.51.100.1/32 dev vti1
 ip -n gw1 route add 203.0.113.128/25 dev vti1
 ip -n gw2 route add 203.0.113.0/25 dev vti1
+set +e
 kvti -n gw1 tunnel show
 
 echo "== ping h1 -> h2 through the tunnel"
