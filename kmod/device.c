@@ -33,62 +33,13 @@ struct kvti_tunnel *kvti_tunnel_from_dev(struct net_device *dev)
 	return netdev_priv(dev);
 }
 
-void kvti_tunnel_count(struct kvti_tunnel *t, enum kvti_stat what, u64 n)
-{
-	struct kvti_pcpu_stats *s = get_cpu_ptr(t->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	s->c[what] += n;
-	u64_stats_update_end(&s->syncp);
-	put_cpu_ptr(t->stats);
-}
-
-/* Sums every counter over all CPUs into sum[__KVTI_STAT_MAX]. */
-void kvti_tunnel_stats(struct kvti_tunnel *t, u64 *sum)
-{
-	int cpu, i;
-
-	memset(sum, 0, sizeof(u64) * __KVTI_STAT_MAX);
-	for_each_possible_cpu(cpu) {
-		const struct kvti_pcpu_stats *s = per_cpu_ptr(t->stats, cpu);
-		u64 snap[__KVTI_STAT_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			memcpy(snap, s->c, sizeof(snap));
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < __KVTI_STAT_MAX; i++)
-			sum[i] += snap[i];
-	}
-}
-
-/*
- * Zeroes the counters.  A packet counted on another CPU at the same moment
- * may survive the clear; for an operator's "clear counters" that is fine.
- */
-void kvti_tunnel_stats_clear(struct kvti_tunnel *t)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct kvti_pcpu_stats *s = per_cpu_ptr(t->stats, cpu);
-
-		local_bh_disable();
-		u64_stats_update_begin(&s->syncp);
-		memset(s->c, 0, sizeof(s->c));
-		u64_stats_update_end(&s->syncp);
-		local_bh_enable();
-	}
-}
-
 static void kvti_get_stats64(struct net_device *dev,
 			     struct rtnl_link_stats64 *st)
 {
 	struct kvti_tunnel *t = netdev_priv(dev);
 	u64 c[__KVTI_STAT_MAX];
 
-	kvti_tunnel_stats(t, c);
+	kvti_stats_sum(t->stats, c);
 	st->rx_packets = c[KVTI_STAT_RX_PACKETS];
 	st->rx_bytes = c[KVTI_STAT_RX_BYTES];
 	st->tx_packets = c[KVTI_STAT_TX_PACKETS];

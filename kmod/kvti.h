@@ -249,9 +249,6 @@ int kvti_tunnel_set_mtu(struct kvti_tunnel *t, u32 mtu);
 struct kvti_tunnel *kvti_tunnel_find_endpoints(struct kvti_net *kn,
 					       const struct kvti_params *p,
 					       const struct kvti_tunnel *except);
-void kvti_tunnel_stats(struct kvti_tunnel *t, u64 *sum);
-void kvti_tunnel_stats_clear(struct kvti_tunnel *t);
-void kvti_tunnel_count(struct kvti_tunnel *t, enum kvti_stat what, u64 n);
 
 /* sa.c */
 struct kvti_sa_config {
@@ -293,9 +290,6 @@ unsigned int kvti_sa_flush_net(struct kvti_net *kn);
 int kvti_sa_spi_alloc(struct kvti_net *kn, u32 lo, u32 hi, __be32 *spi);
 bool kvti_sa_spi_taken(struct kvti_net *kn, __be32 spi);
 bool kvti_sa_account(struct kvti_sa *sa, unsigned int len);
-void kvti_sa_count(struct kvti_sa *sa, enum kvti_stat what, u64 n);
-void kvti_sa_stats(struct kvti_sa *sa, u64 *sum);
-void kvti_sa_stats_clear(struct kvti_sa *sa);
 void kvti_sa_expire(struct kvti_sa *sa, bool hard);
 unsigned int kvti_sa_overhead(const struct kvti_sa *sa);
 int kvti_sa_setup_crypto(struct kvti_sa *sa, const struct kvti_sa_config *c,
@@ -305,6 +299,24 @@ int kvti_sa_setup_crypto(struct kvti_sa *sa, const struct kvti_sa_config *c,
 int kvti_esp_init(void);
 void kvti_esp_exit(void);
 netdev_tx_t kvti_esp_xmit(struct kvti_tunnel *t, struct sk_buff *skb);
+
+/* stats.c, and the tunnel and SA counters built on it */
+void kvti_stats_add(struct kvti_pcpu_stats __percpu *stats,
+		    enum kvti_stat what, u64 n);
+void kvti_stats_sum(struct kvti_pcpu_stats __percpu *stats, u64 *sum);
+void kvti_stats_zero(struct kvti_pcpu_stats __percpu *stats);
+
+static inline void kvti_tunnel_count(struct kvti_tunnel *t,
+				     enum kvti_stat what, u64 n)
+{
+	kvti_stats_add(t->stats, what, n);
+}
+
+static inline void kvti_sa_count(struct kvti_sa *sa, enum kvti_stat what,
+				 u64 n)
+{
+	kvti_stats_add(sa->stats, what, n);
+}
 
 /* netlink.c */
 const struct genl_family *kvti_nl_family(void);

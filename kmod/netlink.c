@@ -304,7 +304,7 @@ static int put_stats(struct sk_buff *skb, struct kvti_tunnel *t)
 	struct nlattr *nest;
 	int i;
 
-	kvti_tunnel_stats(t, c);
+	kvti_stats_sum(t->stats, c);
 	nest = nla_nest_start(skb, KVTI_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;

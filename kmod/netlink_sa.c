@@ -275,7 +275,7 @@ static int fill_sa(struct sk_buff *skb, struct kvti_sa *sa, u32 portid,
 				     atomic64_read(&sa->seq_out), KVTI_A_PAD)) {
 		goto nla_put_failure;
 	}
-	kvti_sa_stats(sa, c);
+	kvti_stats_sum(sa->stats, c);
 	nest = nla_nest_start(skb, KVTI_A_SA_STATS);
 	if (!nest)
 		goto nla_put_failure;
@@ -530,10 +530,10 @@ int kvti_nl_stats_clear(struct sk_buff *skb, struct genl_info *info)
 	list_for_each_entry(t, &kn->tunnels, node) {
 		if (only && t != only)
 			continue;
-		kvti_tunnel_stats_clear(t);
+		kvti_stats_zero(t->stats);
 		rcu_read_lock();
 		list_for_each_entry_rcu(sa, &t->sas, tun_node)
-			kvti_sa_stats_clear(sa);
+			kvti_stats_zero(sa->stats);
 		rcu_read_unlock();
 	}
 	rtnl_unlock();

@@ -62,50 +62,6 @@ static u32 spi_hash(__be32 spi)
 	return jhash_1word((__force u32)spi, 0);
 }
 
-void kvti_sa_count(struct kvti_sa *sa, enum kvti_stat what, u64 n)
-{
-	struct kvti_pcpu_stats *s = get_cpu_ptr(sa->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	s->c[what] += n;
-	u64_stats_update_end(&s->syncp);
-	put_cpu_ptr(sa->stats);
-}
-
-void kvti_sa_stats(struct kvti_sa *sa, u64 *sum)
-{
-	int cpu, i;
-
-	memset(sum, 0, sizeof(u64) * __KVTI_STAT_MAX);
-	for_each_possible_cpu(cpu) {
-		const struct kvti_pcpu_stats *s = per_cpu_ptr(sa->stats, cpu);
-		u64 snap[__KVTI_STAT_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			memcpy(snap, s->c, sizeof(snap));
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < __KVTI_STAT_MAX; i++)
-			sum[i] += snap[i];
-	}
-}
-
-void kvti_sa_stats_clear(struct kvti_sa *sa)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct kvti_pcpu_stats *s = per_cpu_ptr(sa->stats, cpu);
-
-		local_bh_disable();
-		u64_stats_update_begin(&s->syncp);
-		memset(s->c, 0, sizeof(s->c));
-		u64_stats_update_end(&s->syncp);
-		local_bh_enable();
-	}
-}
-
 /* Bytes ESP adds to an inner packet with this SA, outer header excluded. */
 unsigned int kvti_sa_overhead(const struct kvti_sa *sa)
 {

@@ -13,32 +13,12 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ns_add g1 g2
+kvti_gateways
 G1="ip netns exec g1"
 G2="ip netns exec g2"
 NLRAW="python3 $KVTI_ROOT/selftests/nlraw.py"
 INJECT="python3 $KVTI_ROOT/selftests/esp_inject.py"
 EV=$(mktemp -d)
-
-ip link add e1 netns g1 type veth peer name e2 netns g2
-$G1 ip addr add 192.0.2.1/24 dev e1
-$G2 ip addr add 192.0.2.2/24 dev e2
-$G1 ip link set e1 up
-$G2 ip link set e2 up
-kvti -n g1 tunnel add vti1 local 192.0.2.1 remote 192.0.2.2
-kvti -n g2 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1
-$G1 ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
-$G2 ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev vti1
-# No IPv6 link-local, so that no DAD or router solicitation joins the
-# packets these tests count exactly.
-$G1 ip link set vti1 addrgenmode none
-$G2 ip link set vti1 addrgenmode none
-$G1 ip link set vti1 up
-$G2 ip link set vti1 up
-# IPv6 addresses after "up": Linux 6.1 adds no route to an IPv6 peer
-# address configured while the link is down.
-$G1 ip addr add 2001:db8:100::1/128 peer 2001:db8:100::2/128 dev vti1 nodad
-$G2 ip addr add 2001:db8:100::2/128 peer 2001:db8:100::1/128 dev vti1 nodad
 
 KA=0x11111111111111111111111111111111aaaaaaaa
 KB=0x22222222222222222222222222222222bbbbbbbb

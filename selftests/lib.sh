@@ -185,3 +185,33 @@ finish() {
 	[ "$__kvti_failed" = 0 ] && exit 0
 	exit 1
 }
+
+# kvti_gateways: the two-gateway topology several tests share.
+#
+#   ns g1                                         ns g2
+#   vti1 198.51.100.1 ====== ESP ======= vti1 198.51.100.2
+#        2001:db8:100::1                      2001:db8:100::2
+#   veth e1 192.0.2.1  <--------------->  veth e2 192.0.2.2
+#
+# Tunnels have no SA yet and no IPv6 link-local address (addrgenmode
+# none), so that no DAD or router solicitation joins the packets tests
+# count.  IPv6 addresses go on after "up": Linux 6.1 adds no route to an
+# IPv6 peer configured while the link is down.
+kvti_gateways() {
+	ns_add g1 g2
+	ip link add e1 netns g1 type veth peer name e2 netns g2
+	ip -n g1 addr add 192.0.2.1/24 dev e1
+	ip -n g2 addr add 192.0.2.2/24 dev e2
+	ip -n g1 link set e1 up
+	ip -n g2 link set e2 up
+	kvti -n g1 tunnel add vti1 local 192.0.2.1 remote 192.0.2.2
+	kvti -n g2 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1
+	local n a b
+	for n in 1 2; do
+		a=$n b=$((3 - n))
+		ip -n g$n link set vti1 addrgenmode none
+		ip -n g$n link set vti1 up
+		ip -n g$n addr add 198.51.100.$a/32 peer 198.51.100.$b/32 dev vti1
+		ip -n g$n addr add 2001:db8:100::$a/128 peer 2001:db8:100::$b/128 dev vti1 nodad
+	done
+}
