@@ -17,13 +17,6 @@ source "$(dirname "$0")/lib.sh"
 
 modprobe -a xfrm_user xfrm_interface esp4 esp6 sha512_generic drbg 2>/dev/null
 ns_add k x
-# Known problem, under investigation (see the issue notes): after this
-# test, Linux 6.1 has twice been seen to keep references on x0, the native
-# XFRM side's veth ("unregister_netdevice: waiting for x0"), which stalls
-# every later namespace teardown and rmmod.  kvti has no tunnel, SA or
-# route in x.  Until the debug kernel's refcount tracker names the holder,
-# x's namespace is kept alive (a second bind mount) until the VM powers off.
-mkdir -p /run/kvti-keep && touch /run/kvti-keep/x && mount --bind /run/netns/x /run/kvti-keep/x
 K="ip netns exec k"
 X="ip netns exec x"
 
