@@ -82,7 +82,7 @@ check "first ping" $G1 ping -c 1 -W 2 198.51.100.2
 capture 1 "$EV/f1"
 $G1 ping -c 1 -W 2 198.51.100.2 >/dev/null
 wait
-listen g2 2
+listen g2 4
 send "$EV/f1" --count 3
 wait
 check_eq "3 replays dropped" 3 "$(sastat g2 0x1001 drop_replay)"
@@ -155,21 +155,23 @@ check_eq "one soft EXPIRE (bytes)" 1 "$(grep EV_EXPIRE "$EV/g1" | grep -vc EXPIR
 check_eq "one hard EXPIRE (bytes)" 1 "$(events g1 'EV_EXPIRE.*EXPIRE_HARD')"
 reset
 
-# 6. lifetime in seconds: soft at 1 s, hard at 3 s
-listen g1 5
-pair 0x1001 0x2001 lifetime seconds 3 soft 1
-sleep 1.5
+# 6. lifetime in seconds: soft at 1 s, hard at 5 s
+listen g1 8
+pair 0x1001 0x2001 lifetime seconds 5 soft 1
+sleep 2.5
 check_eq "soft EXPIRE after 1 s" 1 "$(grep EV_EXPIRE "$EV/g1" | grep -vc EXPIRE_HARD)"
 check_eq "still there" 1 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
 wait
-check_eq "hard EXPIRE after 3 s" 1 "$(events g1 'EV_EXPIRE.*EXPIRE_HARD')"
-check_eq "gone after 3 s" 0 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
+check_eq "hard EXPIRE after 5 s" 1 "$(events g1 'EV_EXPIRE.*EXPIRE_HARD')"
+check_eq "gone after 5 s" 0 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
 reset
 
 # 7. idle: no packet either way for idle-time seconds raises IDLE once
-pair 0x1001 0x2001 idle-time 2
-listen g1 5
+# (listening starts after the ping: an IDLE between the SA's creation and
+# the ping would be right, but is not what this counts)
+pair 0x1001 0x2001 idle-time 3
 check "one ping, then silence" $G1 ping -c 1 -W 2 198.51.100.2
+listen g1 6
 wait
 check_eq "one IDLE event for the outbound SA" 1 "$(events g1 'EV_IDLE.*SA_SPI=0x00001001')"
 check_eq "the SA stays (the keyer decides)" 1 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"

@@ -95,14 +95,6 @@ if [ ! -e "$KO" ] && [ "${KVTI_ALLOW_NO_MODULE:-0}" = 1 ]; then
 	echo "# KVTI_ALLOW_NO_MODULE=1: running without $KO"
 	no_module=1
 else
-	# The AES-GCM's GHASH from ghash_clmulni_intel is asynchronous (cryptd):
-	# with it, native XFRM's asynchronous ESP input left references on
-	# esp.sh's veth after a TCP transfer (xfrm_input holds the device across
-	# async crypto), stalling every later netns teardown and rmmod.  Keep
-	# GHASH synchronous in the test VM; kvti's own asynchronous path is
-	# exercised explicitly with pcrypt() (esp.sh, stress.sh).
-	mkdir -p /etc/modprobe.d
-	echo "install ghash_clmulni_intel /bin/false" >/etc/modprobe.d/kvti-selftests.conf
 	modprobe -a $KVTI_MODDEPS 2>/dev/null
 	deps=$(modinfo -F depends "$KO" 2>/dev/null | tr , ' ')
 	[ -z "$deps" ] || modprobe -a $deps
