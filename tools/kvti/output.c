@@ -131,11 +131,13 @@ static void text_stats(FILE *f, const uint64_t *v)
 	fputc('\n', f);
 }
 
-static void text_tunnel(FILE *f, const struct kvti_tunnel *t, bool show_stats)
+/* " template", " from T", " local A", " remote B", " key K": what names a
+ * tunnel, for show and for the monitor's "tunnel new" line alike.
+ */
+static void text_endpoints(FILE *f, const struct kvti_tunnel *t)
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	fprintf(f, "%s:", t->ifname);
 	if (t->template)
 		fputs(" template", f);
 	if (t->template_ifindex)
@@ -146,6 +148,14 @@ static void text_tunnel(FILE *f, const struct kvti_tunnel *t, bool show_stats)
 		fprintf(f, " remote %s", out_addr(&t->remote, buf, sizeof(buf)));
 	if (t->has_key)
 		fprintf(f, " key %" PRIu32, t->key);
+}
+
+static void text_tunnel(FILE *f, const struct kvti_tunnel *t, bool show_stats)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	fprintf(f, "%s:", t->ifname);
+	text_endpoints(f, t);
 	fprintf(f, " mtu %" PRIu32, t->mtu);
 	fprintf(f, " df-bit %s", enum_name(kvti_df_names, ARRAY_SIZE(kvti_df_names),
 					   t->df_mode, buf, sizeof(buf)));
@@ -402,16 +412,7 @@ static void text_event(FILE *f, const struct kvti_event *ev)
 		return;
 	case KVTI_CMD_EV_TUNNEL_NEW:
 		fprintf(f, "tunnel new %s", t->ifname);
-		if (t->template)
-			fputs(" template", f);
-		if (t->template_ifindex)
-			fprintf(f, " from %s", t->from);
-		if (t->local.family)
-			fprintf(f, " local %s", out_addr(&t->local, buf, sizeof(buf)));
-		if (t->remote.family)
-			fprintf(f, " remote %s", out_addr(&t->remote, buf, sizeof(buf)));
-		if (t->has_key)
-			fprintf(f, " key %" PRIu32, t->key);
+		text_endpoints(f, t);
 		fputc('\n', f);
 		return;
 	case KVTI_CMD_EV_TUNNEL_DEL:
