@@ -6,13 +6,16 @@
 #   make check        ... and run the selftests in one VM boot [T=name...]
 #   make run          ... and show two gateways talking through kvti (VM)
 #   make bench        ... and compare kvti, native XFRM, WireGuard, veth (VM)
+#   make debug-kernel build the KASAN/lockdep/kmemleak kernel once (cached)
+#   make check-debug  the functional suite on it, kmemleak scanned at the end
 #   make deps         install missing Debian packages only
 #   make install      module (modules_install) and binaries [DESTDIR=]
 #   make clean
 #
 # Knobs: KDIR (kernel build tree; default: the newest /lib/modules/*/build),
 # KVER (kernel the VM boots; follows KDIR), W=1 (default; W= to drop),
-# C=1 (sparse), T (tests for check), TIMEOUT (seconds for the whole VM run).
+# C=1 (sparse), T (tests for check), TIMEOUT (seconds for the whole VM run),
+# KVTI_CACHE (where make debug-kernel keeps its builds; /var/cache/kvti).
 
 SHELL	:= /bin/bash
 
@@ -63,6 +66,32 @@ bench: all
 		'modprobe -a ip_tunnel udp_tunnel sha512_generic drbg esp4 xfrm_user xfrm_interface wireguard; insmod kmod/kvti.ko && exec bash tools/bench.sh'; \
 		rc=$$?; cp -f build/vm/results/bench.txt build/bench.txt 2>/dev/null; exit $$rc
 
+# The debug kernel (tools/vm/debug-kernel.sh): a no-op when it is built.
+debug-kernel: deps
+	@tools/vm/debug-kernel.sh
+
+# kvti.ko for the debug kernel, built from a copy of kmod/ so that the
+# stock build in kmod/ stays as it is.  Same zero-warning rule.
+DEBUG_DIR	= $(shell tools/vm/debug-kernel.sh -p)
+DEBUG_KMOD	= $(CURDIR)/build/debug/kmod
+DEBUG_TIMEOUT	?= 7200
+
+debug-module: debug-kernel
+	@mkdir -p $(DEBUG_KMOD)
+	@ln -sfn ../../uapi build/debug/uapi
+	@cp -p $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h kmod/Kbuild $(DEBUG_KMOD)/
+	@set -o pipefail; $(MAKE) -C $(DEBUG_DIR)/linux M=$(DEBUG_KMOD) W=$(W) modules 2>&1 | tee build/debug/kmod.log
+	@if grep -qi 'warning:' build/debug/kmod.log; then \
+		echo "error: the kernel module build printed warnings (zero-warning policy):" >&2; \
+		grep -i 'warning:' build/debug/kmod.log >&2; \
+		rm -f $(DEBUG_KMOD)/*.o $(DEBUG_KMOD)/kvti.ko; \
+		exit 1; \
+	fi
+
+check-debug: debug-module tools
+	@KVTI_KERNEL_DIR=$(DEBUG_DIR) KVTI_KO=$(DEBUG_KMOD)/kvti.ko \
+		KVTI_TIMEOUT=$(DEBUG_TIMEOUT) selftests/check.sh $(T)
+
 # Unsigned: Debian's signing key is not in the headers package.  depmod
 # only for a real install; a DESTDIR is for packaging.
 modules_install: module
@@ -77,4 +106,5 @@ clean:
 	@$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps module tools check run bench modules_install install clean
+.PHONY: all deps module tools check run bench debug-kernel debug-module check-debug \
+	modules_install install clean

@@ -9,6 +9,9 @@
 # usage: selftests/check.sh [TEST...]
 # env:   KVTI_TIMEOUT  overall seconds (default 1200)
 #        KVER          kernel release to boot (default: the newest installed)
+#        KVTI_KERNEL_DIR  boot this built kernel instead (make check-debug;
+#                      see tools/vm/qemu.sh -K); host unit tests are skipped
+#        KVTI_KO       the module the guest loads (default kmod/kvti.ko)
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -16,7 +19,7 @@ ROOT=$PWD
 VM=$ROOT/build/vm
 RESULTS=$VM/results
 TIMEOUT=${KVTI_TIMEOUT:-1200}
-KERNEL_BAD='Oops|Kernel panic|BUG:|WARNING:|KASAN|UBSAN|general protection|Call Trace|kernel BUG|unreferenced object|possible circular locking|suspicious RCU'
+KERNEL_BAD='Oops|Kernel panic|BUG:|WARNING:|KASAN|UBSAN|ODEBUG|general protection|Call Trace|kernel BUG|unreferenced object|possible circular locking|suspicious RCU|unregister_netdevice: waiting|refcount_t:'
 
 # Hold the VM lock until the results are read (see tools/vm/qemu.sh).
 mkdir -p "$VM"
@@ -32,7 +35,7 @@ start=$(date +%s.%N)
 # Host-side unit tests first (no VM): the module's pure logic, the tool and
 # the keyer.  They run with the full suite only, not for make check T=...
 host_passed=0 host_failed=0 host_lines=()
-if [ $# = 0 ]; then
+if [ $# = 0 ] && [ -z "${KVTI_KERNEL_DIR:-}" ]; then
 	echo "== host unit tests"
 	for t in "kmod-replay:make -s -C selftests/unit" \
 		 "kmod-checkpatch:selftests/unit/checkpatch.sh" \
@@ -53,7 +56,11 @@ if [ $# = 0 ]; then
 fi
 
 qemu_args=(-t "$TIMEOUT")
-[ -n "${KVER:-}" ] && qemu_args+=(-k "$KVER")
+if [ -n "${KVTI_KERNEL_DIR:-}" ]; then
+	qemu_args+=(-K "$KVTI_KERNEL_DIR")
+elif [ -n "${KVER:-}" ]; then
+	qemu_args+=(-k "$KVER")
+fi
 tools/vm/qemu.sh "${qemu_args[@]}" -- selftests/run_tests.sh "$@"
 vmrc=$?
 total=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')

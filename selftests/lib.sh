@@ -26,6 +26,8 @@
 # Exports KVTI_ROOT (the repo) and puts $KVTI_ROOT/tools/kvti on PATH.
 
 KVTI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The module under test (make check-debug loads one built for its kernel).
+KVTI_KO=${KVTI_KO:-$KVTI_ROOT/kmod/kvti.ko}
 export KVTI_ROOT
 export PATH="$KVTI_ROOT/tools/kvti:$PATH"
 

@@ -14,18 +14,30 @@
 # dmesg.txt (the whole kernel log, in order).
 # KVTI_ALLOW_NO_MODULE=1 runs without kvti.ko, for work on the harness
 # itself; by default a missing or unloadable module fails the run.
+# KVTI_KO: the module to load (default kmod/kvti.ko).
+#
+# On a debug kernel (make check-debug: kmemleak present) tests whose header
+# says "# kvti-debug: skip REASON" are skipped (they measure or move bulk
+# traffic, about 75 times slower there), timeouts are multiplied by
+# KVTI_TIMEOUT_SCALE (default 6 there, 1 here), and kmemleak is scanned
+# before and after rmmod: an unreferenced object allocated by kvti fails.
 
 # In-tree modules to load before kvti.ko, besides those modinfo lists:
 # tunnel helpers, and the DRBG that seqiv/echainiv need (ENVIRONMENT.md).
 # Failures are ignored.
 KVTI_MODDEPS="ip_tunnel udp_tunnel sha512_generic drbg"
 DEFAULT_TIMEOUT=300
-KERNEL_BAD='Oops|Kernel panic|BUG:|WARNING:|KASAN|UBSAN|general protection|Call Trace|kernel BUG|unreferenced object|possible circular locking|suspicious RCU'
+KERNEL_BAD='Oops|Kernel panic|BUG:|WARNING:|KASAN|UBSAN|ODEBUG|general protection|Call Trace|kernel BUG|unreferenced object|possible circular locking|suspicious RCU|unregister_netdevice: waiting|refcount_t:'
 
 cd "$(dirname "$0")" || exit 1
 SELFTESTS=$PWD
 ROOT=$(cd .. && pwd)
-KO=$ROOT/kmod/kvti.ko
+KO=${KVTI_KO:-$ROOT/kmod/kvti.ko}
+KMEMLEAK=/sys/kernel/debug/kmemleak
+DEBUG_KERNEL=
+[ -e "$KMEMLEAK" ] && DEBUG_KERNEL=1
+SCALE=${KVTI_TIMEOUT_SCALE:-${DEBUG_KERNEL:+6}}
+SCALE=${SCALE:-1}
 RESULTS=${KVTI_RESULTS:-$ROOT/build/vm/results}
 TAP=$RESULTS/tap.txt
 mkdir -p "$RESULTS/logs"
@@ -60,11 +72,41 @@ test_timeout() {
 	local line i=0
 	while IFS= read -r line && [ $((i++)) -lt 20 ]; do
 		if [[ $line =~ ^#\ *kvti-timeout:\ *([0-9]+) ]]; then
-			echo "${BASH_REMATCH[1]}"
+			echo "$((BASH_REMATCH[1] * SCALE))"
 			return
 		fi
 	done <"$1"
-	echo "$DEFAULT_TIMEOUT"
+	echo "$((DEFAULT_TIMEOUT * SCALE))"
+}
+
+# "# kvti-debug: skip REASON" in a test's header: REASON, else nothing.
+debug_skip() {
+	local line i=0
+	while IFS= read -r line && [ $((i++)) -lt 20 ]; do
+		if [[ $line =~ ^#\ *kvti-debug:\ *skip\ *(.*)$ ]]; then
+			echo "${BASH_REMATCH[1]:-skipped on the debug kernel}"
+			return
+		fi
+	done <"$1"
+}
+
+# kmemleak: scan (twice: an object must stay unreferenced across scans and
+# be older than 5 s), then print each reported object whose allocation
+# trace runs through kvti, or through an address no module owns any more
+# (kvti after rmmod).  Exit status 0 when there is none.
+kmemleak_kvti() {
+	local report
+	[ -n "$DEBUG_KERNEL" ] || return 0
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
+	report=$(awk '
+		/^unreferenced object/ { if (rec ~ /kvti|\] 0xffffffffc0/) printf "%s", rec; rec = "" }
+		{ rec = rec $0 "\n" }
+		END { if (rec ~ /kvti|\] 0xffffffffc0/) printf "%s", rec }' "$KMEMLEAK")
+	[ -z "$report" ] && return 0
+	echo "$report" | head -n 120 | sed 's/^/# kmemleak: /'
+	return 1
 }
 
 resolve() { # NAME -> file name in selftests/, or nothing
@@ -83,7 +125,9 @@ else
 fi
 
 run_start=$(now)
-echo "# kernel $(uname -r), booted in $(cut -d' ' -f1 /proc/uptime) s"
+echo "# kernel $(uname -r), booted in $(cut -d' ' -f1 /proc/uptime) s${DEBUG_KERNEL:+, debug kernel (timeouts x$SCALE)}"
+# What the kernel leaked while booting is not kvti's.
+[ -n "$DEBUG_KERNEL" ] && echo clear >"$KMEMLEAK"
 tap "TAP version 13"
 tap "1..$((${#tests[@]} + 1))"
 
@@ -118,6 +162,10 @@ for name in "${tests[@]}"; do
 	if [ -z "$file" ]; then
 		tap "not ok $n - $name # no such test in selftests/"
 		failed=$((failed + 1))
+		continue
+	fi
+	if [ -n "$DEBUG_KERNEL" ] && reason=$(debug_skip "$file") && [ -n "$reason" ]; then
+		tap "ok $n - $file # SKIP debug kernel: $reason"
 		continue
 	fi
 	to=$(test_timeout "$file")
@@ -176,14 +224,13 @@ if [ -n "$no_module" ]; then
 	tap "ok $n - module-unload # SKIP no module"
 else
 	ok=1
+	# Leaks while loaded name kvti's functions; after rmmod only addresses.
+	kmemleak_kvti || ok=0
 	if ! out=$(rmmod kvti 2>&1); then
 		echo "$out" | diag
 		ok=0
 	fi
-	if [ -w /sys/kernel/debug/kmemleak ]; then
-		echo scan >/sys/kernel/debug/kmemleak
-		cat /sys/kernel/debug/kmemleak | diag
-	fi
+	kmemleak_kvti || ok=0
 	kernel_log_clean || ok=0
 	if [ $ok = 1 ]; then
 		tap "ok $n - module-unload # time=$(since "$t0")s"

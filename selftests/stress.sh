@@ -77,6 +77,6 @@ check "rmmod under traffic" rmmod kvti
 kill $flood 2>/dev/null
 wait $flood 2>/dev/null
 check_eq "no kvti netdev left" 0 "$(ip -n g1 -j -d link show | jq '[.[] | select(.linkinfo.info_kind == "kvti")] | length')"
-check "insmod again for the tests that follow" insmod "$KVTI_ROOT/kmod/kvti.ko"
+check "insmod again for the tests that follow" insmod "$KVTI_KO"
 
 finish

@@ -12,7 +12,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-KO=$KVTI_ROOT/kmod/kvti.ko
+KO=$KVTI_KO
 ns_add u1 u2 u3 u4
 
 check "tunnels in u1" kvti -n u1 tunnel add vti0 local 192.0.2.1 remote 198.51.100.1

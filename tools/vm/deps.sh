@@ -11,8 +11,8 @@ set -euo pipefail
 PACKAGES=(
 	# build: kernel module, tool, keyer
 	gcc make libc6-dev pkg-config linux-headers-amd64 sparse
-	# checkpatch.pl (make check), and the debug kernel's source
-	linux-source-6.1 xz-utils
+	# checkpatch.pl (make check); the debug kernel's source and build tools
+	linux-source-6.1 xz-utils flex bison bc libelf-dev cpio
 	libnl-3-dev libnl-genl-3-dev libssl-dev
 	# test VM: the kernel it boots, QEMU, the initramfs, the guest's tools
 	linux-image-amd64 qemu-system-x86 busybox-static kmod util-linux procps

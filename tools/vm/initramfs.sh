@@ -5,16 +5,19 @@
 # modules that mount the host root over virtio-9p with an overlay, in
 # dependency order.  Rebuilt only when one of those inputs changed.
 #
-# usage: initramfs.sh KVER OUTPUT.cpio.gz
+# usage: initramfs.sh KVER OUTPUT.cpio.gz [MODROOT]
+# MODROOT: where lib/modules/KVER is, for a kernel outside the package
+# system (default /).  Modules built into that kernel need no file.
 set -euo pipefail
 
-KVER=${1:?usage: initramfs.sh KVER OUTPUT.cpio.gz}
-OUT=${2:?usage: initramfs.sh KVER OUTPUT.cpio.gz}
+KVER=${1:?usage: initramfs.sh KVER OUTPUT.cpio.gz [MODROOT]}
+OUT=${2:?usage: initramfs.sh KVER OUTPUT.cpio.gz [MODROOT]}
+MODROOT=${3:-/}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MODULES="virtio_pci 9pnet_virtio 9p overlay"
 BUSYBOX=$(command -v busybox || true)
 
-[ -d "/lib/modules/$KVER" ] || { echo "initramfs.sh: no /lib/modules/$KVER" >&2; exit 1; }
+[ -d "$MODROOT/lib/modules/$KVER" ] || { echo "initramfs.sh: no $MODROOT/lib/modules/$KVER" >&2; exit 1; }
 [ -n "$BUSYBOX" ] || { echo "initramfs.sh: no busybox (apt-get install busybox-static)" >&2; exit 1; }
 if ldd "$BUSYBOX" >/dev/null 2>&1; then
 	echo "initramfs.sh: $BUSYBOX is not static (apt-get install busybox-static)" >&2
@@ -22,11 +25,11 @@ if ldd "$BUSYBOX" >/dev/null 2>&1; then
 fi
 
 # "insmod /lib/modules/.../x.ko" lines; a module may appear twice.
-mods=$(modprobe -S "$KVER" -a --show-depends $MODULES |
+mods=$(modprobe -d "$MODROOT" -S "$KVER" -a --show-depends $MODULES |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
 
 # Everything the archive is made of, by content or mtime: the signature.
-sig=$( { echo "$KVER $MODULES"; sha256sum "$HERE/init" "$0";
+sig=$( { echo "$KVER $MODROOT $MODULES"; sha256sum "$HERE/init" "$0";
 	 stat -L -c '%n %s %Y' "$BUSYBOX" $mods; } | sha256sum | cut -d' ' -f1)
 if [ -s "$OUT" ] && [ "$(cat "$OUT.sig" 2>/dev/null)" = "$sig" ]; then
 	exit 0
@@ -35,6 +38,7 @@ fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,modules}
+: >"$stage/modules/order"
 cp "$BUSYBOX" "$stage/bin/busybox"
 install -m 0755 "$HERE/init" "$stage/init"
 for m in $mods; do
