@@ -296,6 +296,47 @@ check "SIGTERM: B's DELETE reached A" eventually 3 sh -c \
 	"[ \"\$('$CTL' $T/a.sock show | jq '.ike_sas | length')\" = 0 ] && [ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 0 ]"
 stop a
 
+# Hand-made datagrams (python3): malformed ones are dropped and counted by
+# reason, an unknown critical payload gets UNSUPPORTED_CRITICAL_PAYLOAD.
+if command -v python3 >/dev/null; then
+	reset_logs
+	start b
+	answer=$(python3 - "$PORT" <<-'EOP'
+	import os, socket, struct, sys
+	port = int(sys.argv[1])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.2", 0))
+	s.settimeout(2)
+	b = ("127.0.0.3", port)
+	def hdr(ispi, rspi, nxt, exch, flags, msgid, body):
+	    return struct.pack("!QQBBBBII", ispi, rspi, nxt, 0x20, exch, flags, msgid,
+	                       28 + len(body)) + body
+	s.sendto(b"\x01" * 10, b)                                  # short
+	s.sendto(hdr(1, 0, 0, 34, 8, 0, b"")[:27] + b"\x00" * 5, b) # length lies
+	s.sendto(hdr(1, 0, 0, 34, 8, 0, b"")[:24] + struct.pack("!I", 999), b)
+	s.sendto(hdr(7, 9, 46, 35, 8, 1, struct.pack("!BBH", 0, 0, 4)), b)  # no such SA
+	s.sendto(b"\xaa\xbb\xcc\xdd" + b"\x00" * 28, ("127.0.0.3", port + 1))  # ESP on NAT-T
+	ispi = int.from_bytes(os.urandom(8), "big")
+	crit = struct.pack("!BBH", 0, 0x80, 8) + b"\x00" * 4        # type 60, critical
+	s.sendto(hdr(ispi, 0, 60, 34, 8, 0, crit), b)
+	m, _ = s.recvfrom(2048)
+	nxt, exch, flags = m[16], m[18], m[19]
+	n = m[28:]
+	ntype = struct.unpack("!H", n[6:8])[0] if nxt == 41 and len(n) >= 9 else -1
+	print(exch, flags, ntype, n[8] if len(n) >= 9 else -1,
+	      int.from_bytes(m[:8], "big") == ispi)
+	EOP
+	)
+	check "unknown critical payload: UNSUPPORTED_CRITICAL_PAYLOAD naming type 60" \
+		[ "$answer" = "34 32 1 60 True" ]
+	drops=$(ctl b stats | jq -c '[.drops.short, .drops.header, .drops.no_sa, .drops.not_ike]')
+	check "malformed datagrams dropped and counted by reason ($drops)" [ "$drops" = "[1,2,1,1]" ]
+	check "and no IKE SA made of any" is n_ike b 0
+	stop b
+else
+	echo "# SKIP hand-made datagrams: no python3"
+fi
+
 # --check: a bad file is refused with its line.
 printf 'ike-port = 70000\n' >"$T/bad.conf"
 out=$("$KEYER" --check -c "$T/bad.conf" 2>&1)
