@@ -51,7 +51,8 @@ static const char *const drop_names[DROP_MAX] = {
 	[DROP_PARSE] = "parse", [DROP_NO_SA] = "no_sa", [DROP_MSGID] = "message_id",
 	[DROP_UNEXPECTED] = "unexpected_response", [DROP_DECRYPT] = "integrity",
 	[DROP_STATE] = "state", [DROP_NO_TUNNEL] = "no_tunnel",
-	[DROP_EXCHANGE] = "exchange_type", [DROP_TESTING] = "testing",
+	[DROP_EXCHANGE] = "exchange_type", [DROP_ADMISSION] = "admission",
+	[DROP_TESTING] = "testing",
 };
 
 static void show_stats(struct keyer *k, struct json *j)

@@ -247,6 +247,23 @@ static bool both_offer(const struct ike_sa_payload *sap, uint8_t num,
 	return false;
 }
 
+/*
+ * Call admission control (max-ike-sa, max-half-open): refuse before any DH
+ * work.  Silently, as IOS does; answering with a COOKIE (2.6) is for later.
+ */
+static bool admit(struct keyer *k)
+{
+	size_t all = 0, half = 0;
+	struct ike_sa *sa;
+
+	LIST_FOREACH(sa, &k->sas, all) {
+		all++;
+		half += sa->state == IKE_S_INIT_DONE;
+	}
+	return (!k->cfg->max_ike_sa || all < k->cfg->max_ike_sa) &&
+	       (!k->cfg->max_half_open || half < k->cfg->max_half_open);
+}
+
 void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_msg *msg)
 {
 	const struct ike_payload *pl_sa, *pl_ke, *pl_no;
@@ -273,6 +290,12 @@ void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_ms
 	if (!t || k->stopping) {
 		k->st.drops[DROP_NO_TUNNEL]++;
 		log_debug("IKE_SA_INIT from %s: no tunnel has this peer", ipaddr_str(&pkt->remote, a));
+		return;
+	}
+	if (!admit(k)) {
+		k->st.drops[DROP_ADMISSION]++;
+		log_debug("IKE_SA_INIT from %s refused: max-ike-sa or max-half-open reached",
+			  ipaddr_str(&pkt->remote, a));
 		return;
 	}
 	ike = t->ike;

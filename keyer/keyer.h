@@ -46,6 +46,7 @@ enum drop_reason {
 	DROP_STATE,		/* exchange not valid in the SA's state */
 	DROP_NO_TUNNEL,		/* IKE_SA_INIT from an address no tunnel has */
 	DROP_EXCHANGE,		/* an exchange type we do not do */
+	DROP_ADMISSION,		/* max-ike-sa or max-half-open reached */
 	DROP_TESTING,		/* --drop-responses */
 	DROP_MAX
 };

@@ -333,6 +333,44 @@ if command -v python3 >/dev/null; then
 	check "malformed datagrams dropped and counted by reason ($drops)" [ "$drops" = "[1,2,1,1]" ]
 	check "and no IKE SA made of any" is n_ike b 0
 	stop b
+
+	# max-half-open = 1: a second IKE_SA_INIT is refused while one hangs.
+	printf 'max-half-open = 1\n' >>"$T/b.conf"
+	start b
+	answer=$(python3 - "$PORT" <<-'EOP'
+	import os, socket, struct, sys
+	port = int(sys.argv[1])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.2", 0))
+	s.settimeout(1)
+	def init(ispi):
+	    # SA (one proposal: x25519 with chacha20poly1305, prfsha256), KE, Ni
+	    xf = [(1, 28, b""), (2, 5, b""), (4, 31, b"")]
+	    xfs = b""
+	    for i, (t, id, a) in enumerate(xf):
+	        xfs += struct.pack("!BBHBBH", 3 if i + 1 < len(xf) else 0, 0, 8, t, 0, id)
+	    prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, len(xf)) + xfs
+	    sa = struct.pack("!BBH", 34, 0, 4 + len(prop)) + prop
+	    ke = struct.pack("!BBHHH", 40, 0, 8 + 32, 31, 0) + os.urandom(32)
+	    ni = struct.pack("!BBH", 0, 0, 4 + 32) + os.urandom(32)
+	    body = sa + ke + ni
+	    return struct.pack("!QQBBBBII", ispi, 0, 33, 0x20, 34, 8, 0, 28 + len(body)) + body
+	got = []
+	for ispi in (11, 12):
+	    s.sendto(init(ispi), ("127.0.0.3", port))
+	    try:
+	        m, _ = s.recvfrom(4096)
+	        got.append("answered" if m[16] == 33 else "refused")
+	    except socket.timeout:
+	        got.append("dropped")
+	print(" ".join(got))
+	EOP
+	)
+	check "max-half-open 1: the first IKE_SA_INIT answered, the second dropped ($answer)" \
+		[ "$answer" = "answered dropped" ]
+	check "max-half-open 1: counted as admission drops" sh -c \
+		"[ \"\$('$CTL' $T/b.sock stats | jq .drops.admission)\" = 1 ]"
+	stop b
 else
 	echo "# SKIP hand-made datagrams: no python3"
 fi
