@@ -111,10 +111,10 @@ int auth_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 	psk = config_find_psk(ike->keyring, &sa->remote,
 			      rid->type != IKE_ID_ANY && !rid->wildcard ? rid : NULL);
 	if (!psk || sign(sa, psk, mac) < 0)
-		return -1;
+		goto err_wipe;
 	c = child_new(sa);
 	if (!c)
-		return -1;
+		goto err_wipe;
 	x->child = c;
 	ike_add_id(b, IKE_PL_IDi, sa->local_id.type, sa->local_id.data, sa->local_id.len);
 	if (sa_first_to_peer(sa)) {
@@ -127,6 +127,10 @@ int auth_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 	OPENSSL_cleanse(mac, sizeof(mac));
 	rc = child_add_request(sa, c, b);
 	return rc;
+
+err_wipe:
+	OPENSSL_cleanse(mac, sizeof(mac));
+	return -1;
 }
 
 /* The peer could not be authenticated: tell it (2.21.2), then go. */
@@ -208,8 +212,10 @@ int auth_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builde
 	}
 	set_local_id(sa);
 	psk = config_find_psk(ike->keyring, &sa->remote, &sa->remote_id);
-	if (!psk || sign(sa, psk, mac) < 0)
+	if (!psk || sign(sa, psk, mac) < 0) {
+		OPENSSL_cleanse(mac, sizeof(mac));
 		return -1;
+	}
 	if (ike_msg_find_notify(req, IKE_N_INITIAL_CONTACT, &n)) {
 		sa->initial_contact = true;
 		gone = sa_initial_contact(sa);

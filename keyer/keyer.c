@@ -160,6 +160,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (sock && sock[0] != '/') {
+		/* The daemon changes to / and must find it again at exit. */
+		fprintf(stderr, "kvti-keyer: the control socket path must be absolute\n");
+		return 2;
+	}
 	k.cfg = config_load(file, err, sizeof(err));
 	if (!k.cfg) {
 		fprintf(stderr, "%s\n", err);
