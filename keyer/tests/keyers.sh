@@ -16,6 +16,10 @@
 # Every check prints a TAP line; the exit status is 1 if any failed.
 set -u
 
+if ! command -v jq >/dev/null; then
+	echo "Bail out! keyers.sh reads the control socket's JSON with jq: apt-get install jq"
+	exit 1
+fi
 KEYER=$(readlink -f "$1")
 CTL=$(readlink -f "$2")
 if [ -z "${KEYERS_IN_NETNS:-}" ] && unshare -rn true 2>/dev/null; then
