@@ -585,7 +585,7 @@ static int top_level(struct parser *ps, struct value *v)
 			return cfg_error(
 				ps, line,
 				"unknown object '%s' (expected keyring, ike-profile, "
-				"ipsec-profile, tunnel, template, max-ike-sa or max-half-open)",
+				"ipsec-profile, tunnel, template or a global setting)",
 				kw);
 		err = statement(ps, v, kw, line);
 		if (!err) {
@@ -698,6 +698,8 @@ static int resolve(struct parser *ps)
 
 	if (resolve_profiles(ps) < 0)
 		return -1;
+	if (cfg->ike_port == cfg->natt_port)
+		return cfg_error(ps, cfg->port_line, "ike-port and nat-t-port must differ");
 	for (i = 0; i < cfg->ntunnels; i++)
 		if (resolve_tunnel(ps, &cfg->tunnels[i]) < 0)
 			return -1;
@@ -724,6 +726,11 @@ struct config *config_parse(const char *file, const char *text, size_t len,
 		cfg_error(&ps, 0, "out of memory");
 		goto out;
 	}
+	ps.cfg->ike_port = IKE_PORT;
+	ps.cfg->natt_port = IKE_NATT_PORT;
+	ps.cfg->retransmit_ms = 4000;
+	ps.cfg->retransmit_tries = 5;
+	strcpy(ps.cfg->control, CFG_DEFAULT_CONTROL);
 	if (top_level(&ps, v) == 0 && !ps.failed)
 		rc = resolve(&ps);
 out:

@@ -28,6 +28,8 @@
 #include "proposal.h"
 
 #define CFG_DEFAULT_PATH	"/etc/kvti/keyer.conf"
+#define CFG_DEFAULT_CONTROL	"/run/kvti/keyer.sock"
+#define CFG_PATH_MAX		108	/* sun_path */
 #define CFG_NAME_MAX		32	/* profile and keyring names, with NUL */
 #define CFG_IFNAME_MAX		16	/* tunnel/template names: IFNAMSIZ */
 #define CFG_MAX_PEERS		8	/* per tunnel: the preferred-peer list */
@@ -110,6 +112,12 @@ struct config {
 	char			*file;
 	uint32_t		 max_ike_sa;	/* 0 = no limit */
 	uint32_t		 max_half_open;	/* 0 = no limit */
+	uint16_t		 ike_port;	/* 500; tests run unprivileged above 1024 */
+	uint16_t		 natt_port;	/* 4500 */
+	int			 port_line;	/* of the last port setting */
+	uint32_t		 retransmit_ms;	/* first retransmission; 4000 */
+	uint32_t		 retransmit_tries;	/* then give up; 5 */
+	char			 control[CFG_PATH_MAX];	/* control socket path */
 	struct cfg_keyring	*keyrings;
 	size_t			 nkeyrings;
 	struct cfg_ike_profile	*ike_profiles;

@@ -532,9 +532,69 @@ static int key_max_half_open(struct parser *ps, void *obj, const struct value *v
 	return 0;
 }
 
+static int key_port(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	struct config *cfg = obj;
+	const char *s = one_word(ps, v, key, "a UDP port");
+	uint64_t n;
+
+	if (!s || get_uint(ps, s, v->line, key, 1, 65535, &n) < 0)
+		return -1;
+	if (!strcmp(key, "ike-port"))
+		cfg->ike_port = (uint16_t)n;
+	else
+		cfg->natt_port = (uint16_t)n;
+	cfg->port_line = v->line;
+	return 0;
+}
+
+/* Milliseconds: tests shorten it; strongSwan's 4 s is the default. */
+static int key_retransmit_timeout(struct parser *ps, void *obj, const struct value *v,
+				  const char *key)
+{
+	const char *s = one_word(ps, v, key, "milliseconds");
+	uint64_t n;
+
+	if (!s || get_uint(ps, s, v->line, key, 10, 60000, &n) < 0)
+		return -1;
+	((struct config *)obj)->retransmit_ms = (uint32_t)n;
+	return 0;
+}
+
+static int key_retransmit_tries(struct parser *ps, void *obj, const struct value *v,
+				const char *key)
+{
+	const char *s = one_word(ps, v, key, "a number");
+	uint64_t n;
+
+	if (!s || get_uint(ps, s, v->line, key, 1, 20, &n) < 0)
+		return -1;
+	((struct config *)obj)->retransmit_tries = (uint32_t)n;
+	return 0;
+}
+
+static int key_control(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	struct config *cfg = obj;
+	const char *s = one_word(ps, v, key, "a path");
+
+	if (!s)
+		return -1;
+	if (s[0] != '/' || strlen(s) >= sizeof(cfg->control))
+		return cfg_error(ps, v->line, "%s: expected an absolute path of at most %zu bytes",
+				 key, sizeof(cfg->control) - 1);
+	strcpy(cfg->control, s);
+	return 0;
+}
+
 const struct key_handler cfg_global_keys[] = {
 	{ "max-ike-sa", false, key_max_ike_sa },
 	{ "max-half-open", false, key_max_half_open },
+	{ "ike-port", false, key_port },
+	{ "nat-t-port", false, key_port },
+	{ "retransmit-timeout", false, key_retransmit_timeout },
+	{ "retransmit-tries", false, key_retransmit_tries },
+	{ "control-socket", false, key_control },
 };
 const size_t cfg_nglobal_keys = ARRAY_SIZE(cfg_global_keys);
 

@@ -21,8 +21,11 @@
  *
  * Lifetime rule: the daemon owns every ike_sa in one table (hashed by
  * SPIi, and by SPIr once known); a child_sa belongs to exactly one ike_sa
- * and dies with it (its kernel SAs are deleted first).  Single-threaded:
- * no locks.
+ * and dies with it (its kernel SAs are deleted first).  Destroying an SA
+ * (sa_destroy) unlinks it and removes its kernel SAs at once but frees it
+ * only when the loop unwinds (IKE_S_DEAD on keyer->dead), so a handler
+ * that destroys the SA it was called for may still send its last answer
+ * with its keys.  Single-threaded: no locks.
  */
 #ifndef KEYER_IKESA_H
 #define KEYER_IKESA_H
@@ -35,7 +38,10 @@
 #include "buf.h"
 #include "config.h"
 #include "crypto.h"
+#include "payload.h"
 #include "proposal.h"
+
+struct keyer;
 
 struct timer {
 	uint64_t	  when_ms;	/* CLOCK_MONOTONIC deadline; 0 = not armed */
@@ -58,12 +64,13 @@ enum ike_state {
 enum ike_xchg_kind {
 	XCHG_IKE_SA_INIT, XCHG_IKE_AUTH, XCHG_CHILD_CREATE, XCHG_CHILD_REKEY,
 	XCHG_IKE_REKEY, XCHG_DELETE_CHILD, XCHG_DELETE_IKE, XCHG_LIVENESS,
-	XCHG_INVALID_SPI,
+	XCHG_INVALID_SPI, XCHG_AUTH_FAILED,
 };
 
 /* One request of ours: sent (->active) or waiting for the window. */
 struct ike_xchg {
 	enum ike_xchg_kind	 kind;
+	struct ike_sa		*ike;
 	uint32_t		 msgid;
 	struct buf		*request;	/* as sent, for retransmission */
 	unsigned int		 tries;		/* 4 s * 1.8^n, give up after 5 */
@@ -87,14 +94,19 @@ struct child_sa {
 	struct ike_sa		*ike;
 	uint32_t		 spi_in, spi_out;	/* host order */
 	uint32_t		 kid_in, kid_out;	/* kernel SA ids (KVTI_A_SA_ID) */
+	bool			 spi_reserved;		/* spi_in from the backend */
 	struct ike_suite	 suite;
 	struct esp_kernel_alg	 alg;
+	char			 algs[96];		/* the chosen proposal, printed */
 	uint64_t		 created_ms;
+	struct ike_ts		 tsi[IKE_MAX_TS], tsr[IKE_MAX_TS];	/* as agreed */
+	size_t			 ntsi, ntsr;
 	struct child_sa		*replaces;		/* make-before-break rekey */
 	LIST_ENTRY(child_sa)	 entry;			/* ike_sa->children */
 };
 
 struct ike_sa {
+	struct keyer		*k;
 	uint64_t		 ispi, rspi;
 	enum ike_role		 role;
 	enum ike_state		 state;
@@ -107,12 +119,15 @@ struct ike_sa {
 	bool			 nat_local, nat_remote;	/* NAT_DETECTION results */
 
 	struct ike_suite	 suite;
+	char			 algs[96];	/* the chosen proposal, printed */
 	struct ike_keys		 keys;		/* valid from IKE_SA_INIT on */
 	struct dh		*dh;		/* until SKEYSEED is computed */
 	struct buf		*ni, *nr;
 	struct buf		*init_msg[2];	/* IKE_SA_INIT request, response: AUTH */
 	struct buf		*cookie;	/* COOKIE the responder asked for */
 	struct ike_id		 local_id, remote_id;
+	unsigned int		 init_tries;	/* INVALID_KE_PAYLOAD and COOKIE retries */
+	bool			 initial_contact;	/* we sent, or were sent, one */
 
 	uint32_t		 next_msgid;	/* of our next request */
 	struct ike_xchg		*active;	/* our request awaiting its answer */
@@ -128,7 +143,8 @@ struct ike_sa {
 
 	LIST_HEAD(, child_sa)	 children;
 	struct ike_sa		*successor;	/* after an IKE rekey */
-	LIST_ENTRY(ike_sa)	 by_ispi, by_rspi;
+	LIST_ENTRY(ike_sa)	 all, by_ispi, by_rspi;	/* keyer's tables; all: or dead */
+	bool			 hashed_rspi;
 };
 
 #endif /* KEYER_IKESA_H */

@@ -41,6 +41,9 @@ static void test_good(void)
 		return;
 	/* 1. globals */
 	CHECK(cfg->max_ike_sa == 200 && cfg->max_half_open == 20, "globals");
+	CHECK(cfg->ike_port == 500 && cfg->natt_port == 4500 && cfg->retransmit_ms == 4000 &&
+	      cfg->retransmit_tries == 5 && !strcmp(cfg->control, CFG_DEFAULT_CONTROL),
+	      "daemon globals default to 500, 4500, 4 s x 5, " CFG_DEFAULT_CONTROL);
 	/* 2. counts */
 	CHECK(cfg->nkeyrings == 1 && cfg->nike_profiles == 2 && cfg->nipsec_profiles == 2 &&
 	      cfg->ntunnels == 2 && cfg->ntemplates == 1, "one keyring, 2+2 profiles, 2 tunnels, 1 template");
@@ -142,7 +145,7 @@ static void test_example(void)
 #define BASE "\nkeyring k { peer any { pre-shared-key = \"s3cret-psk\" } }\n" \
 	     "ike-profile i { keyring = k }\nipsec-profile e { }\n"
 
-/* 26-62. Bad files: the first problem, FILE:LINE: message, no key. */
+/* 26-66. Bad files: the first problem, FILE:LINE: message, no key. */
 static void test_bad(void)
 {
 	static const struct {
@@ -204,7 +207,7 @@ static void test_bad(void)
 		/* 49 */ { "ike-profile x {\n keyring = k\n lifetime = 3600\n lifetime = 7200\n}",
 			   "bad.conf:4: 'lifetime' set twice (first at line 3)" },
 		/* 50 */ { "tunel vti1 {\n}", "bad.conf:1: unknown object 'tunel' (expected keyring, "
-			   "ike-profile, ipsec-profile, tunnel, template, max-ike-sa or max-half-open)" },
+			   "ike-profile, ipsec-profile, tunnel, template or a global setting)" },
 		/* 51 */ { "tunnel v {\n local = 192.0.2.1\n ike-profile = i\n ipsec-profile = e\n}",
 			   "bad.conf:1: tunnel 'v' needs at least one peer" },
 		/* 52 */ { "ike-profile x {\n keyring = k\n dpd = 10 1 periodic\n}",
@@ -229,6 +232,12 @@ static void test_bad(void)
 		/* 60 */ { "ike-profile x { keyring = k; remote-id = fqdn: }",
 			   "bad.conf:1: remote-id: expected any, an address, fqdn:NAME, email:USER@NAME "
 			   "or key-id:ID, got 'fqdn:'" },
+		/* 61 */ { "ike-port = 0", "bad.conf:1: ike-port: expected a number in 1..65535, got '0'" },
+		/* 62 */ { "ike-port = 4500", "bad.conf:1: ike-port and nat-t-port must differ" },
+		/* 63 */ { "retransmit-timeout = 5", "bad.conf:1: retransmit-timeout: expected a number "
+			   "in 10..60000, got '5'" },
+		/* 64 */ { "control-socket = run/k.sock", "bad.conf:1: control-socket: expected an "
+			   "absolute path of at most 107 bytes" },
 	};
 	char err[512], *text;
 	struct config *cfg;
@@ -248,14 +257,14 @@ static void test_bad(void)
 		free(text);
 	}
 
-	/* 61. a block still open at the end of the file */
+	/* 65. a block still open at the end of the file */
 	text = "tunnel vti9 {\n local = 192.0.2.1\n";
 	cfg = config_parse("bad.conf", text, strlen(text), err, sizeof(err));
 	CHECK(!cfg, "an unclosed block is refused");
 	CHECK_STR(err, "bad.conf:3: missing '}' for tunnel 'vti9' opened at line 1",
 		  "  at the end of the file");
 
-	/* 62. the same from a file, and a file that is not there */
+	/* 66. the same from a file, and a file that is not there */
 	cfg = config_load("conf/bad-reference.conf", err, sizeof(err));
 	CHECK(!cfg, "bad-reference.conf refused");
 	CHECK_STR(err, "conf/bad-reference.conf:8: tunnel 'vti1': ipsec-profile 'missing' is "
@@ -265,7 +274,7 @@ static void test_bad(void)
 	CHECK_STR(err, "conf/no-such.conf: No such file or directory", "  with errno's text");
 }
 
-/* 63. identities print and match as documented */
+/* 67. identities print and match as documented */
 static void test_identities(void)
 {
 	static const struct {
@@ -300,7 +309,7 @@ static void test_identities(void)
 	      ike_id_parse("gw.example.net", &id, false) < 0, "invalid identities refused");
 }
 
-/* 64. seeded random edits of good.conf: refused or read, never a crash (ASan) */
+/* 68. seeded random edits of good.conf: refused or read, never a crash (ASan) */
 static void test_mutations(void)
 {
 	static const char junk[] = "{}=,;#\"\\\n \t0x:/*-.";

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvti-keyer - the kernel backend: where CHILD SAs go.  A small vtable, so
+ * the IKE engine does not know whether SAs reach the kvti module (genl,
+ * run in the VM) or stay in this process (decoupled, as iked's
+ * "decouple": host tests, and a keyer that negotiates without a module).
+ *
+ * The engine calls spi_alloc for the inbound SPI before it answers or
+ * proposes, then sa_add once per direction, sa_del when the CHILD SA goes
+ * (spi_free for a reserved SPI that was never used).  Kernel events come
+ * back through kernel_event() (sa.c): EXPIRE, ACQUIRE.
+ */
+#ifndef KEYER_BACKEND_H
+#define KEYER_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "proposal.h"
+
+struct keyer;
+struct json;
+
+/* One direction of a CHILD SA, as SA_NEW takes it (uapi/linux/kvti.h). */
+struct kernel_sa {
+	const char			*ifname;	/* the kvti netdev */
+	uint8_t				 dir;		/* KVTI_DIR_IN / KVTI_DIR_OUT */
+	uint32_t			 spi;		/* host order */
+	struct ipaddr			 local, remote;
+	const struct esp_kernel_alg	*alg;
+	struct chunk			 enc_key, auth_key;	/* wiped by the caller */
+	bool				 esn;
+	uint32_t			 replay_window;
+	uint64_t			 life_seconds, life_kilobytes;	/* hard, 0 = none */
+	uint32_t			 idle_time;
+};
+
+enum backend_event_kind { BE_EV_EXPIRE, BE_EV_ACQUIRE };
+
+struct backend_event {
+	enum backend_event_kind	 kind;
+	const char		*ifname;
+	uint32_t		 id;		/* EXPIRE: the kernel SA */
+	uint32_t		 spi;
+	uint8_t			 dir;
+	bool			 hard;
+};
+
+struct backend_ops {
+	const char	*name;
+	int		(*open)(struct keyer *k, void **ctx);
+	void		(*close)(void *ctx);
+	int		(*spi_alloc)(void *ctx, const char *ifname, uint32_t *spi);
+	void		(*spi_free)(void *ctx, const char *ifname, uint32_t spi);
+	int		(*sa_add)(void *ctx, const struct kernel_sa *sa, uint32_t *id);
+	int		(*sa_del)(void *ctx, const char *ifname, uint32_t id);
+	void		(*dump)(void *ctx, struct json *j);	/* SAs held, for `sas` */
+};
+
+/* backend_decoupled.c */
+extern const struct backend_ops backend_decoupled;
+
+#endif /* KEYER_BACKEND_H */

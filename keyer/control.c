@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvti-keyer - the control socket: a Unix stream socket, mode 0600 (root
+ * only when the daemon runs as root).  One request line per connection,
+ * one JSON answer, then the keyer closes it:
+ *
+ *   show                  IKE SAs and their CHILD SAs
+ *   sas                   the backend's SAs (decoupled: key fingerprints)
+ *   stats                 packets, retransmissions, replays, drops by reason
+ *   up TUNNEL             initiate
+ *   down TUNNEL           DELETE the tunnel's IKE SA
+ *   delete-child TUNNEL   DELETE its CHILD SAs, keep the IKE SA
+ *   liveness TUNNEL       an empty INFORMATIONAL
+ *
+ * Clients are trusted to be root and quick: the answer is written with a
+ * one-second timeout, and a request line must arrive in one read or a few.
+ */
+#define _GNU_SOURCE	/* struct in6_pktinfo, accept4() */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "keyer.h"
+
+#define CTL_LINE_MAX	256
+
+struct ctl_client {
+	struct loop_fd		 lfd;
+	struct keyer		*k;
+	size_t			 len;
+	char			 line[CTL_LINE_MAX];
+	LIST_ENTRY(ctl_client)	 entry;
+};
+
+struct control {
+	struct loop_fd		 lfd;
+	struct keyer		*k;
+	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	LIST_HEAD(, ctl_client)	 clients;
+};
+
+static const char *const drop_names[DROP_MAX] = {
+	[DROP_SHORT] = "short", [DROP_NOT_IKE] = "not_ike", [DROP_HEADER] = "header",
+	[DROP_PARSE] = "parse", [DROP_NO_SA] = "no_sa", [DROP_MSGID] = "message_id",
+	[DROP_UNEXPECTED] = "unexpected_response", [DROP_DECRYPT] = "integrity",
+	[DROP_STATE] = "state", [DROP_NO_TUNNEL] = "no_tunnel",
+	[DROP_EXCHANGE] = "exchange_type", [DROP_ADMISSION] = "admission",
+	[DROP_TESTING] = "testing",
+};
+
+static void show_stats(struct keyer *k, struct json *j)
+{
+	size_t i;
+
+	json_uint(j, "rx", k->st.rx);
+	json_uint(j, "tx", k->st.tx);
+	json_uint(j, "retransmits", k->st.retransmits);
+	json_uint(j, "replays", k->st.replays);
+	json_uint(j, "give_ups", k->st.give_ups);
+	json_open(j, "drops", '{');
+	for (i = 0; i < DROP_MAX; i++)
+		json_uint(j, drop_names[i], k->st.drops[i]);
+	json_close(j);
+}
+
+/* The tunnel's live IKE SA, if any. */
+static struct ike_sa *tunnel_sa(struct keyer *k, const struct cfg_tunnel *t)
+{
+	struct ike_sa *sa;
+
+	LIST_FOREACH(sa, &k->sas, all)
+		if (sa->tunnel == t)
+			return sa;
+	return NULL;
+}
+
+static const char *act(struct keyer *k, const char *cmd, const char *arg)
+{
+	const struct cfg_tunnel *t = arg ? config_find_tunnel(k->cfg, arg) : NULL;
+	struct ike_sa *sa;
+	struct child_sa *c;
+	struct ike_xchg *x;
+
+	if (!t)
+		return "no such tunnel";
+	sa = tunnel_sa(k, t);
+	if (!strcmp(cmd, "up")) {
+		if (t->ipsec->responder_only)
+			return "the tunnel is responder-only";
+		return sa_initiate(k, t) < 0 ? "cannot initiate (see the log)" : NULL;
+	}
+	if (!sa)
+		return "the tunnel has no IKE SA";
+	if (!strcmp(cmd, "down")) {
+		sa_delete(sa);
+		return NULL;
+	}
+	if (sa->state != IKE_S_ESTABLISHED)
+		return "the IKE SA is not established";
+	if (!strcmp(cmd, "liveness")) {
+		x = xchg_new(sa, XCHG_LIVENESS);
+		if (!x)
+			return "out of memory";
+		msg_queue(sa, x);
+		return NULL;
+	}
+	/* delete-child */
+	LIST_FOREACH(c, &sa->children, entry) {
+		if (c->state != CHILD_S_INSTALLED)
+			continue;
+		x = xchg_new(sa, XCHG_DELETE_CHILD);
+		if (!x)
+			return "out of memory";
+		c->state = CHILD_S_DELETING;
+		x->spi = c->spi_in;
+		msg_queue(sa, x);
+	}
+	return NULL;
+}
+
+static void answer(struct keyer *k, char *line, struct buf *out)
+{
+	char *cmd, *arg, *save = NULL;
+	const char *err = NULL;
+	struct json j;
+
+	json_init(&j, out);
+	json_open(&j, NULL, '{');
+	cmd = strtok_r(line, " \t\r\n", &save);
+	arg = cmd ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+	if (!cmd) {
+		err = "empty request";
+	} else if (!strcmp(cmd, "show")) {
+		sa_show(k, &j);
+	} else if (!strcmp(cmd, "sas")) {
+		json_str(&j, "backend", k->be->name);
+		if (k->be->dump)
+			k->be->dump(k->be_ctx, &j);
+	} else if (!strcmp(cmd, "stats")) {
+		show_stats(k, &j);
+	} else if (!strcmp(cmd, "up") || !strcmp(cmd, "down") || !strcmp(cmd, "liveness") ||
+		   !strcmp(cmd, "delete-child")) {
+		err = act(k, cmd, arg);
+		if (!err)
+			json_bool(&j, "ok", true);
+	} else {
+		err = "unknown command (show, sas, stats, up, down, delete-child, liveness)";
+	}
+	if (err)
+		json_str(&j, "error", err);
+	json_close(&j);
+	json_done(&j);
+}
+
+static void client_done(struct ctl_client *cl)
+{
+	LIST_REMOVE(cl, entry);
+	loop_del(&cl->k->loop, &cl->lfd);
+	close(cl->lfd.fd);
+	free(cl);
+}
+
+static void client_ready(struct loop_fd *lf, uint32_t events)
+{
+	struct ctl_client *cl = container_of(lf, struct ctl_client, lfd);
+	struct timeval tv = { 1, 0 };
+	struct buf *out;
+	size_t off;
+	ssize_t n;
+
+	(void)events;
+	n = read(lf->fd, cl->line + cl->len, sizeof(cl->line) - 1 - cl->len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		cl->len += (size_t)n;
+		cl->line[cl->len] = '\0';
+		if (!strchr(cl->line, '\n') && cl->len < sizeof(cl->line) - 1)
+			return;	/* more to come */
+	}
+	if (n < 0 || cl->len == 0) {
+		client_done(cl);
+		return;
+	}
+	out = buf_new(4096);
+	if (out) {
+		answer(cl->k, cl->line, out);
+		/* Blocking now, bounded: the answer is small and the client waits for it. */
+		fcntl(lf->fd, F_SETFL, 0);
+		setsockopt(lf->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		for (off = 0; buf_ok(out) && off < out->len; off += (size_t)n) {
+			n = send(lf->fd, out->data + off, out->len - off, MSG_NOSIGNAL);
+			if (n <= 0)
+				break;
+		}
+		buf_free(out);
+	}
+	client_done(cl);
+}
+
+static void listener_ready(struct loop_fd *lf, uint32_t events)
+{
+	struct control *ctl = container_of(lf, struct control, lfd);
+	struct ctl_client *cl;
+	int fd;
+
+	(void)events;
+	fd = accept4(lf->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	cl = calloc(1, sizeof(*cl));
+	if (!cl) {
+		close(fd);
+		return;
+	}
+	cl->k = ctl->k;
+	cl->lfd.fd = fd;
+	cl->lfd.ready = client_ready;
+	if (loop_add(&ctl->k->loop, &cl->lfd) < 0) {
+		close(fd);
+		free(cl);
+		return;
+	}
+	LIST_INSERT_HEAD(&ctl->clients, cl, entry);
+}
+
+int control_open(struct keyer *k, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct control *ctl;
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_err("control socket path too long: %s", path);
+		return -1;
+	}
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl)
+		return -1;
+	strcpy(sun.sun_path, path);
+	strcpy(ctl->path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto err_free;
+	/* A socket left by a keyer that died; never anything else. */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+	old = umask(0077);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		umask(old);
+		goto err_close;
+	}
+	umask(old);
+	if (chmod(path, 0600) < 0 || listen(fd, 16) < 0)
+		goto err_unlink;
+	ctl->k = k;
+	LIST_INIT(&ctl->clients);
+	ctl->lfd.fd = fd;
+	ctl->lfd.ready = listener_ready;
+	if (loop_add(&k->loop, &ctl->lfd) < 0)
+		goto err_unlink;
+	k->ctl = ctl;
+	return 0;
+
+err_unlink:
+	unlink(path);
+err_close:
+	close(fd);
+err_free:
+	log_err("control socket %s: %s", path, strerror(errno));
+	free(ctl);
+	return -1;
+}
+
+void control_close(struct keyer *k)
+{
+	struct control *ctl = k->ctl;
+
+	if (!ctl)
+		return;
+	while (!LIST_EMPTY(&ctl->clients))
+		client_done(LIST_FIRST(&ctl->clients));
+	loop_del(&k->loop, &ctl->lfd);
+	close(ctl->lfd.fd);
+	unlink(ctl->path);
+	free(ctl);
+	k->ctl = NULL;
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvti-keyer - the daemon: what its files share, grouped by the file that
+ * defines it.  The shape is iked's: one epoll loop (loop.c) with one
+ * timerfd for every timer and a signalfd; UDP sockets (net.c); the message
+ * layer with message IDs, retransmission and the response cache (msg.c);
+ * one file per exchange (init.c, auth.c, child.c, info.c); the SA table
+ * (sa.c); the kernel backend (backend.h); the control socket (control.c).
+ * Single-threaded throughout.
+ */
+#ifndef KEYER_KEYER_H
+#define KEYER_KEYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "backend.h"
+#include "ikesa.h"
+#include "json.h"
+#include "log.h"
+#include "payload.h"
+#include "timer.h"
+
+#define container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define SA_BUCKETS		256
+#define IKE_NONCE_LEN		32	/* ours: 2.10 wants at least half the PRF key */
+#define HALF_OPEN_MS		30000	/* responder: IKE_AUTH must follow by then */
+#define SHUTDOWN_MS		2000	/* DELETEs out, answers awaited at most this */
+#define MSG_MAX			65535
+
+/* Why a datagram was dropped; counted, shown by `stats`. */
+enum drop_reason {
+	DROP_SHORT,		/* not even an IKE header */
+	DROP_NOT_IKE,		/* on the NAT-T port without the non-ESP marker */
+	DROP_HEADER,		/* version, length */
+	DROP_PARSE,		/* payload chain */
+	DROP_NO_SA,		/* SPIs of no IKE SA of ours */
+	DROP_MSGID,		/* outside the window */
+	DROP_UNEXPECTED,	/* a response to nothing outstanding */
+	DROP_DECRYPT,		/* SK payload failed its integrity check */
+	DROP_STATE,		/* exchange not valid in the SA's state */
+	DROP_NO_TUNNEL,		/* IKE_SA_INIT from an address no tunnel has */
+	DROP_EXCHANGE,		/* an exchange type we do not do */
+	DROP_ADMISSION,		/* max-ike-sa or max-half-open reached */
+	DROP_TESTING,		/* --drop-responses */
+	DROP_MAX
+};
+
+struct keyer_stats {
+	uint64_t	rx, tx;
+	uint64_t	retransmits;	/* our requests sent again */
+	uint64_t	replays;	/* peer's retransmissions answered from the cache */
+	uint64_t	give_ups;	/* requests that exhausted their retransmissions */
+	uint64_t	drops[DROP_MAX];
+};
+
+/* An fd in the loop: ready() runs when epoll reports it. */
+struct loop_fd {
+	int	  fd;
+	void	(*ready)(struct loop_fd *lf, uint32_t events);
+};
+
+struct loop {
+	int			epfd, tfd;
+	struct loop_fd		tlfd;
+	struct timer_heap	timers;
+	uint64_t		armed_ms;	/* what the timerfd is set to; 0 = off */
+	bool			stop;
+};
+
+/* A received datagram, marker stripped, and where it came from and to. */
+struct packet {
+	struct ipaddr	 local, remote;
+	uint16_t	 lport, rport;
+	const uint8_t	*data;
+	size_t		 len;
+};
+
+struct net_sock {
+	struct loop_fd	 lfd;
+	struct keyer	*k;
+	struct ipaddr	 local;
+	uint16_t	 port;
+	bool		 natt;		/* prefix the non-ESP marker */
+};
+
+struct control;
+
+struct keyer {
+	struct config		*cfg;
+	struct loop		 loop;
+	struct loop_fd		 sig;
+	const struct backend_ops *be;
+	void			*be_ctx;
+	struct net_sock		*socks;
+	size_t			 nsocks;
+	struct control		*ctl;
+	LIST_HEAD(, ike_sa)	 sas;		/* every live SA, oldest last */
+	LIST_HEAD(, ike_sa)	 dead;		/* freed once the loop unwinds */
+	LIST_HEAD(, ike_sa)	 by_ispi[SA_BUCKETS], by_rspi[SA_BUCKETS];
+	bool			 passive;	/* initiate only when told (control up) */
+	bool			 stopping;
+	unsigned int		 drop_responses;	/* testing: ignore the first N */
+	struct timer		 stop_timer;
+	struct keyer_stats	 st;
+};
+
+/* loop.c */
+int loop_init(struct loop *l);
+void loop_fini(struct loop *l);
+int loop_add(struct loop *l, struct loop_fd *lf);
+void loop_del(struct loop *l, struct loop_fd *lf);
+uint64_t loop_now(void);
+int timer_set(struct loop *l, struct timer *t, uint64_t delay_ms);
+void timer_stop(struct loop *l, struct timer *t);
+int loop_run(struct loop *l, void (*after)(void *arg), void *arg);
+
+/* net.c */
+int net_open(struct keyer *k);
+void net_close(struct keyer *k);
+int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
+	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg);
+
+/* msg.c */
+enum msg_window { WIN_NEW, WIN_RETRANSMIT, WIN_DROP };
+enum msg_window msg_window(uint32_t peer_msgid, bool cached, uint32_t msgid);
+uint64_t msg_retransmit_delay(uint32_t base_ms, unsigned int n);
+void msg_recv(struct keyer *k, const struct packet *pkt);
+struct ike_xchg *xchg_new(struct ike_sa *sa, enum ike_xchg_kind kind);
+void xchg_free(struct ike_xchg *x);
+void msg_queue(struct ike_sa *sa, struct ike_xchg *x);
+int msg_send_plain(struct keyer *k, const struct packet *pkt, const struct ike_header *req,
+		   uint16_t notify, const void *data, size_t len);
+const char *exchange_name(uint8_t type);
+const char *notify_name(uint16_t type);
+
+/* sa.c */
+struct ike_sa *sa_new(struct keyer *k, enum ike_role role, const struct cfg_tunnel *t,
+		      const struct ipaddr *local, const struct ipaddr *remote, uint64_t ispi);
+void sa_set_rspi(struct ike_sa *sa, uint64_t rspi);
+struct ike_sa *sa_lookup(struct keyer *k, const struct ike_header *h,
+			 const struct ipaddr *remote);
+const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const struct ipaddr *local,
+				       const struct ipaddr *remote);
+int sa_initiate(struct keyer *k, const struct cfg_tunnel *t);
+void sa_established(struct ike_sa *sa);
+void sa_delete(struct ike_sa *sa);
+void sa_destroy(struct ike_sa *sa, const char *why);
+void sa_reap(struct keyer *k);
+bool sa_first_to_peer(const struct ike_sa *sa);
+size_t sa_initial_contact(struct ike_sa *sa);
+const char *sa_name(const struct ike_sa *sa);
+const char *sa_peer(const struct ike_sa *sa, char *out);
+void sa_show(struct keyer *k, struct json *j);
+void kernel_event(struct keyer *k, const struct backend_event *ev);
+
+/* init.c: IKE_SA_INIT */
+int init_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
+void init_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
+void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_msg *msg);
+
+/* auth.c: IKE_AUTH with PSK */
+int auth_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
+void auth_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
+int auth_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
+
+/* child.c: CHILD SAs, traffic selectors, the backend */
+struct child_sa *child_new(struct ike_sa *sa);
+void child_free(struct child_sa *c);
+void child_delete(struct child_sa *c, const char *why);
+struct child_sa *child_by_spi_out(struct ike_sa *sa, uint32_t spi);
+struct child_sa *child_by_spi_in(struct ike_sa *sa, uint32_t spi);
+int child_add_request(struct ike_sa *sa, struct child_sa *c, struct ike_builder *b);
+uint16_t child_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
+uint16_t child_response(struct ike_sa *sa, struct child_sa *c, const struct ike_msg *msg);
+size_t ts_narrow(const struct ike_ts *policy, size_t npolicy, const struct ike_ts *peer,
+		 size_t npeer, struct ike_ts *out, size_t max);
+size_t ts_any(struct ike_ts *out);
+const char *ts_str(const struct ike_ts *ts, char *out, size_t len);
+
+/* info.c: INFORMATIONAL */
+int info_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
+void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
+int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
+
+/* control.c */
+int control_open(struct keyer *k, const char *path);
+void control_close(struct keyer *k);
+
+#endif /* KEYER_KEYER_H */

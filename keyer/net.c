@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvti-keyer - UDP sockets: the IKE port and the NAT-T port (500, 4500 by
+ * default; ike-port / nat-t-port) on every configured local address, IPv4
+ * and IPv6.  IP_PKTINFO / IPV6_RECVPKTINFO say which address a datagram
+ * was sent to, which the IKE SA records as its local address.
+ *
+ * On the NAT-T port IKE carries the 4-byte non-ESP marker (RFC 3948 2.2);
+ * anything else arriving there (ESP, NAT keepalives) is the kernel's
+ * business and is dropped here.
+ */
+#define _GNU_SOURCE	/* struct in6_pktinfo, accept4() */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "keyer.h"
+
+static const uint8_t non_esp_marker[IKE_NON_ESP_MARKER_LEN];
+
+static socklen_t to_sockaddr(const struct ipaddr *a, uint16_t port,
+			     struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, a->a, 4);
+		return sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, a->a, 16);
+		return sizeof(*sin6);
+	}
+}
+
+static void from_sockaddr(const struct sockaddr_storage *ss, struct ipaddr *a, uint16_t *port)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		a->family = AF_INET;
+		memcpy(a->a, &sin->sin_addr, 4);
+		*port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		a->family = AF_INET6;
+		memcpy(a->a, &sin6->sin6_addr, 16);
+		*port = ntohs(sin6->sin6_port);
+	}
+}
+
+/* The destination address from the control messages, if there is one. */
+static void local_from_cmsg(struct msghdr *mh, struct ipaddr *local)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			local->family = AF_INET;
+			memcpy(local->a, &pi.ipi_addr, 4);
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			local->family = AF_INET6;
+			memcpy(local->a, &pi.ipi6_addr, 16);
+		}
+	}
+}
+
+static void sock_ready(struct loop_fd *lf, uint32_t events)
+{
+	struct net_sock *s = container_of(lf, struct net_sock, lfd);
+	static uint8_t data[MSG_MAX + 1];
+	union {
+		struct cmsghdr align;
+		uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} cbuf;
+	struct sockaddr_storage from;
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr mh = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf.b, .msg_controllen = sizeof(cbuf.b),
+	};
+	struct packet pkt;
+	ssize_t n;
+	int budget;
+
+	(void)events;
+	/* A bounded batch per wakeup: the other sockets and timers get their turn. */
+	for (budget = 0; budget < 64; budget++) {
+		mh.msg_namelen = sizeof(from);
+		mh.msg_controllen = sizeof(cbuf.b);
+		n = recvmsg(s->lfd.fd, &mh, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				log_warn("recvmsg: %s", strerror(errno));
+			return;
+		}
+		s->k->st.rx++;
+		memset(&pkt, 0, sizeof(pkt));
+		pkt.local = s->local;
+		pkt.lport = s->port;
+		local_from_cmsg(&mh, &pkt.local);
+		from_sockaddr(&from, &pkt.remote, &pkt.rport);
+		pkt.data = data;
+		pkt.len = (size_t)n;
+		if (mh.msg_flags & MSG_TRUNC) {
+			s->k->st.drops[DROP_HEADER]++;
+			continue;
+		}
+		if (s->natt) {
+			if (pkt.len < IKE_NON_ESP_MARKER_LEN ||
+			    memcmp(pkt.data, non_esp_marker, IKE_NON_ESP_MARKER_LEN)) {
+				s->k->st.drops[DROP_NOT_IKE]++;
+				continue;
+			}
+			pkt.data += IKE_NON_ESP_MARKER_LEN;
+			pkt.len -= IKE_NON_ESP_MARKER_LEN;
+		}
+		msg_recv(s->k, &pkt);
+	}
+}
+
+static int open_one(struct keyer *k, struct net_sock *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sockaddr(&s->local, s->port, &ss);
+	char a[ADDR_STRLEN];
+	int fd, on = 1;
+
+	fd = socket(s->local.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd < 0)
+		goto err;
+	if (s->local.family == AF_INET6) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) < 0 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0)
+			goto err_close;
+	} else if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0) {
+		goto err_close;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
+		goto err_close;
+	s->k = k;
+	s->lfd.fd = fd;
+	s->lfd.ready = sock_ready;
+	if (loop_add(&k->loop, &s->lfd) < 0)
+		goto err_close;
+	log_debug("listening on %s port %u", ipaddr_str(&s->local, a), s->port);
+	return 0;
+
+err_close:
+	close(fd);
+err:
+	log_err("cannot listen on %s port %u: %s", ipaddr_str(&s->local, a), s->port,
+		strerror(errno));
+	s->lfd.fd = -1;
+	return -1;
+}
+
+static bool have_local(const struct keyer *k, const struct ipaddr *a)
+{
+	size_t i;
+
+	for (i = 0; i < k->nsocks; i++)
+		if (ipaddr_equal(&k->socks[i].local, a))
+			return true;
+	return false;
+}
+
+/* Two sockets per distinct local address of the tunnels and templates. */
+int net_open(struct keyer *k)
+{
+	const struct config *cfg = k->cfg;
+	size_t n = 2 * (cfg->ntunnels + cfg->ntemplates), i, p;
+
+	k->socks = calloc(n ? n : 1, sizeof(*k->socks));
+	if (!k->socks)
+		return -1;
+	k->nsocks = 0;
+	for (i = 0; i < cfg->ntunnels + cfg->ntemplates; i++) {
+		const struct cfg_tunnel *t = i < cfg->ntunnels ? &cfg->tunnels[i] :
+					     &cfg->templates[i - cfg->ntunnels];
+
+		if (have_local(k, &t->local))
+			continue;
+		for (p = 0; p < 2; p++) {
+			struct net_sock *s = &k->socks[k->nsocks];
+
+			s->local = t->local;
+			s->natt = p == 1;
+			s->port = s->natt ? cfg->natt_port : cfg->ike_port;
+			if (open_one(k, s) < 0)
+				return -1;
+			k->nsocks++;
+		}
+	}
+	return 0;
+}
+
+void net_close(struct keyer *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nsocks; i++) {
+		loop_del(&k->loop, &k->socks[i].lfd);
+		close(k->socks[i].lfd.fd);
+	}
+	free(k->socks);
+	k->socks = NULL;
+	k->nsocks = 0;
+}
+
+int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
+	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg)
+{
+	struct sockaddr_storage to;
+	struct iovec iov[2];
+	struct msghdr mh = { .msg_name = &to, .msg_iov = iov };
+	struct net_sock *s = NULL;
+	char a[ADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < k->nsocks && !s; i++)
+		if (k->socks[i].port == lport && ipaddr_equal(&k->socks[i].local, local))
+			s = &k->socks[i];
+	if (!s) {
+		log_warn("no socket for %s port %u", ipaddr_str(local, a), lport);
+		return -1;
+	}
+	mh.msg_namelen = to_sockaddr(remote, rport, &to);
+	if (s->natt) {
+		iov[mh.msg_iovlen].iov_base = (void *)non_esp_marker;
+		iov[mh.msg_iovlen++].iov_len = sizeof(non_esp_marker);
+	}
+	iov[mh.msg_iovlen].iov_base = msg->data;
+	iov[mh.msg_iovlen++].iov_len = msg->len;
+	if (sendmsg(s->lfd.fd, &mh, MSG_DONTWAIT) < 0) {
+		log_warn("send to %s port %u: %s", ipaddr_str(remote, a), rport, strerror(errno));
+		return -1;
+	}
+	k->st.tx++;
+	return 0;
+}

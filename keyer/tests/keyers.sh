@@ -1,0 +1,393 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Two kvti-keyers talking IKEv2 over loopback, decoupled backend (the SAs
+# stay in each keyer; `sas` on the control socket shows them with a key
+# fingerprint, never a key).  Usage: keyers.sh KVTI-KEYER KEYER-CTL
+#
+#     keyer A                                   keyer B
+#   127.0.0.2 / 2001:db8::2  <-- IKE (UDP) -->  127.0.0.3 / 2001:db8::3
+#   ctl: $T/a.sock            ports $PORT,     ctl: $T/b.sock
+#                             $PORT+1 (NAT-T)
+#
+# The script runs itself in a private network namespace (unshare -rn)
+# when it can, where the IPv6 addresses can be added to lo; without one,
+# IPv4 runs on the host's loopback and the IPv6 cases are skipped.
+# Every check prints a TAP line; the exit status is 1 if any failed.
+set -u
+
+if ! command -v jq >/dev/null; then
+	echo "Bail out! keyers.sh reads the control socket's JSON with jq: apt-get install jq"
+	exit 1
+fi
+KEYER=$(readlink -f "$1")
+CTL=$(readlink -f "$2")
+if [ -z "${KEYERS_IN_NETNS:-}" ] && unshare -rn true 2>/dev/null; then
+	KEYERS_IN_NETNS=1 exec unshare -rn sh "$0" "$@"
+fi
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+T=$(mktemp -d /tmp/keyers.XXXXXX)
+trap 'kill -9 $(cat "$T"/*.pid 2>/dev/null) 2>/dev/null; rm -rf "$T"' EXIT
+n=0
+failed=0
+have6=0
+PORT=15500
+if [ -n "${KEYERS_IN_NETNS:-}" ]; then
+	ip link set lo up
+	ip addr add 2001:db8::2/128 dev lo nodad && ip addr add 2001:db8::3/128 dev lo nodad &&
+		have6=1
+else
+	PORT=$((20000 + $$ % 20000))
+fi
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+check() {	# check DESCRIPTION COMMAND...
+	d=$1
+	shift
+	"$@"
+	ok $? "$d"
+}
+
+# conf NAME LOCAL PEER PSK IKE-PROPOSALS ESP-PROPOSALS
+conf() {
+	cat >"$T/$1.conf" <<-EOC
+	ike-port = $PORT
+	nat-t-port = $((PORT + 1))
+	retransmit-timeout = 200
+	retransmit-tries = 2
+	keyring k { peer $3 { pre-shared-key = "$4" } }
+	ike-profile ike { proposals = $5; keyring = k }
+	ipsec-profile esp { proposals = $6 }
+	tunnel vti1 { local = $2; peer = $3; ike-profile = ike; ipsec-profile = esp }
+	EOC
+}
+
+start() {	# start NAME [OPTIONS...]
+	name=$1
+	shift
+	rm -f "$T/$name.sock"
+	"$KEYER" -c "$T/$name.conf" -f -d --decoupled --passive -s "$T/$name.sock" "$@" \
+		2>>"$T/$name.log" &
+	echo $! >"$T/$name.pid"
+	i=0
+	while [ ! -S "$T/$name.sock" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# stop NAME: SIGTERM, and the keyer must exit 0 (ASan: no leak, no error)
+stop() {
+	pid=$(cat "$T/$1.pid")
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	st=$?
+	rm -f "$T/$1.pid"
+	ok $st "keyer $1 exits cleanly on SIGTERM (status $st)"
+}
+
+kill9() {
+	pid=$(cat "$T/$1.pid")
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	rm -f "$T/$1.pid"
+}
+
+ctl() { "$CTL" "$T/$1.sock" "$2" ${3:+"$3"}; }
+
+# eventually SECONDS COMMAND...: true once COMMAND is, polling
+eventually() {
+	limit=$(($1 * 20))
+	shift
+	i=0
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.05
+	done
+}
+
+n_ike() { ctl "$1" show | jq '[.ike_sas[] | select(.state == "established")] | length'; }
+n_sas() { ctl "$1" sas | jq '.sas | length'; }
+is() { [ "$($1 "$2")" = "$3" ]; }
+logged() { grep -q -- "$2" "$T/$1.log"; }
+
+# The SA pairs match: A's outbound is B's inbound, same SPI and key fingerprint.
+pair() {	# pair FROM TO
+	out=$(ctl "$1" sas | jq -r '.sas[] | select(.dir == "out") | .spi + " " + .key_fingerprint')
+	in=$(ctl "$2" sas | jq -r '.sas[] | select(.dir == "in") | .spi + " " + .key_fingerprint')
+	[ -n "$out" ] && [ "$out" = "$in" ]
+}
+
+reset_logs() { rm -f "$T"/*.log; }
+
+# up SUITE ESP FAMILY INITIATOR DELETER CHOSEN: one full life of a tunnel
+up() {
+	suite=$1 esp=$2 fam=$3 ini=$4 del=$5 chosen=$6
+	if [ "$fam" = 6 ]; then a=2001:db8::2 b=2001:db8::3; else a=127.0.0.2 b=127.0.0.3; fi
+	resp=b
+	[ "$ini" = b ] && resp=a
+	reset_logs
+	conf a $a $b "psk $suite" "$suite" "$esp"
+	conf b $b $a "psk $suite" "$suite" "$esp"
+	start a
+	start b
+	tag="IPv$fam $suite/$esp, $ini initiates"
+	ctl $ini up vti1 >/dev/null
+	check "$tag: IKE SA up on both" eventually 5 sh -c \
+		"[ \"\$('$CTL' $T/a.sock show | jq '.ike_sas[0].state')\" = '\"established\"' ] &&
+		 [ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 2 ]"
+	check "$tag: 2 SAs each side" sh -c "[ $(n_sas a) = 2 ] && [ $(n_sas b) = 2 ]"
+	check "$tag: a->b SPI and keys match" pair a b
+	check "$tag: b->a SPI and keys match" pair b a
+	check "$tag: both chose $chosen" sh -c "[ \"\$('$CTL' $T/a.sock show | jq -r '.ike_sas[0].algorithms')\" = '$chosen' ] &&
+		[ \"\$('$CTL' $T/b.sock show | jq -r '.ike_sas[0].algorithms')\" = '$chosen' ]"
+	check "$tag: roles" sh -c "[ \"\$('$CTL' $T/$ini.sock show | jq -r '.ike_sas[0].role')\" = initiator ] &&
+		[ \"\$('$CTL' $T/$resp.sock show | jq -r '.ike_sas[0].role')\" = responder ]"
+	check "$tag: CHILD SA logged on both" sh -c "grep -q 'child-sa installed' $T/a.log && grep -q 'child-sa installed' $T/b.log"
+	# liveness, then a CHILD SA deleted alone, then the IKE SA
+	ctl $del liveness vti1 >/dev/null
+	check "$tag: liveness answered" eventually 3 logged $del "liveness vti1 peer .*: alive"
+	ctl $del delete-child vti1 >/dev/null
+	check "$tag: DELETE of the CHILD SA from $del empties both backends" eventually 3 sh -c \
+		"[ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 0 ] &&
+		 [ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 0 ]"
+	check "$tag: ... and keeps the IKE SA" sh -c "[ $(n_ike a) = 1 ] && [ $(n_ike b) = 1 ]"
+	ctl $del down vti1 >/dev/null
+	check "$tag: DELETE of the IKE SA from $del" eventually 3 sh -c \
+		"[ \"\$('$CTL' $T/a.sock show | jq '.ike_sas | length')\" = 0 ] &&
+		 [ \"\$('$CTL' $T/b.sock show | jq '.ike_sas | length')\" = 0 ]"
+	check "$tag: 'deleted by the peer' logged on the other side" sh -c \
+		"grep -q 'ike-sa down.*deleted by the peer' $T/a.log || grep -q 'ike-sa down.*deleted by the peer' $T/b.log"
+	stop a
+	stop b
+	check "$tag: no pre-shared key in the logs" sh -c "! grep -q 'psk $suite' $T/a.log $T/b.log"
+}
+
+S1=aes256gcm16-prfsha384-ecp384 E1=aes256gcm16-esn
+S2=aes128-sha256-modp2048 E2=aes128-sha256
+S3=chacha20poly1305-prfsha256-x25519 E3=chacha20poly1305
+
+# What `show` prints: canonical names, every transform.
+C1=$S1 C2=aes128-sha256-prfsha256-modp2048 C3=chacha20poly1305-prfsha256-curve25519
+
+up $S1 $E1 4 a a $C1
+up $S2 $E2 4 b a $C2
+up $S3 $E3 4 a b $C3
+if [ $have6 = 1 ]; then
+	up $S1 $E1 6 b b $C1
+	up $S3 $E3 6 a a $C3
+else
+	echo "# SKIP IPv6: no network namespace for the addresses"
+fi
+
+# A wrong pre-shared key: AUTHENTICATION_FAILED, nothing installed anywhere.
+reset_logs
+conf a 127.0.0.2 127.0.0.3 "right key" $S1 $E1
+conf b 127.0.0.3 127.0.0.2 "wrong key" $S1 $E1
+start a
+start b
+ctl a up vti1 >/dev/null
+check "wrong PSK: the initiator hears AUTHENTICATION_FAILED" eventually 3 logged a \
+	"auth failed vti1 .*AUTHENTICATION_FAILED"
+check "wrong PSK: the responder's AUTH check fails" logged b "auth failed vti1 .*does not verify"
+check "wrong PSK: no IKE SA, no SA on either side" sh -c \
+	"[ $(n_ike a) = 0 ] && [ $(n_ike b) = 0 ] && [ $(n_sas a) = 0 ] && [ $(n_sas b) = 0 ]"
+check "wrong PSK: no SPI left reserved" sh -c \
+	"[ \"\$('$CTL' $T/a.sock sas | jq .reserved_spis)\" = 0 ]"
+stop a
+stop b
+
+# IKE proposals that do not meet: NO_PROPOSAL_CHOSEN in IKE_SA_INIT.
+reset_logs
+conf a 127.0.0.2 127.0.0.3 k $S2 $E1
+conf b 127.0.0.3 127.0.0.2 k $S1 $E1
+start a
+start b
+ctl a up vti1 >/dev/null
+check "IKE proposal mismatch: the initiator hears NO_PROPOSAL_CHOSEN" eventually 3 logged a \
+	"ike-sa failed vti1 .*refused with NO_PROPOSAL_CHOSEN"
+check "IKE proposal mismatch: the responder logs what was offered" logged b \
+	"NO_PROPOSAL_CHOSEN (peer offered aes128-sha256-prfsha256-modp2048)"
+check "IKE proposal mismatch: nothing installed" sh -c "[ $(n_sas a) = 0 ] && [ $(n_sas b) = 0 ]"
+stop a
+stop b
+
+# ESP proposals that do not meet: the IKE SA comes up, the CHILD SA does not.
+reset_logs
+conf a 127.0.0.2 127.0.0.3 k $S1 $E2
+conf b 127.0.0.3 127.0.0.2 k $S1 $E3
+start a
+start b
+ctl a up vti1 >/dev/null
+check "ESP proposal mismatch: NO_PROPOSAL_CHOSEN on both" eventually 3 sh -c \
+	"grep -q 'child-sa failed vti1 .*NO_PROPOSAL_CHOSEN' $T/a.log &&
+	 grep -q 'child-sa failed vti1 .*NO_PROPOSAL_CHOSEN' $T/b.log"
+check "ESP proposal mismatch: the IKE SA is deleted, nothing installed" eventually 3 sh -c \
+	"[ \"\$('$CTL' $T/b.sock show | jq '.ike_sas | length')\" = 0 ] &&
+	 [ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 0 ] &&
+	 [ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 0 ]"
+stop a
+stop b
+
+# INVALID_KE_PAYLOAD: A's first KE is ecp384, B takes only x25519.
+reset_logs
+conf a 127.0.0.2 127.0.0.3 k aes256gcm16-prfsha384-ecp384-x25519 $E1
+conf b 127.0.0.3 127.0.0.2 k aes256gcm16-prfsha384-x25519 $E1
+start a
+start b
+ctl a up vti1 >/dev/null
+check "INVALID_KE_PAYLOAD: the initiator retries with x25519 and gets up" eventually 3 sh -c \
+	"[ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 2 ]"
+check "INVALID_KE_PAYLOAD: logged on both" sh -c \
+	"grep -q 'asks for DH group curve25519, retrying' $T/a.log &&
+	 grep -q 'sent KE for DH group 20, asking for curve25519' $T/b.log"
+check "INVALID_KE_PAYLOAD: keys match" pair a b
+stop a
+stop b
+
+# A lost response: A ignores B's first answer and retransmits; B answers
+# from its cache without making a second IKE SA.
+reset_logs
+conf a 127.0.0.2 127.0.0.3 k $S3 $E3
+conf b 127.0.0.3 127.0.0.2 k $S3 $E3
+start a --drop-responses 1
+start b
+ctl a up vti1 >/dev/null
+check "retransmission: the tunnel comes up" eventually 3 sh -c \
+	"[ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 2 ]"
+check "retransmission: A retransmitted once" sh -c "[ \"\$('$CTL' $T/a.sock stats | jq .retransmits)\" = 1 ]"
+check "retransmission: B answered from its cache once" sh -c \
+	"[ \"\$('$CTL' $T/b.sock stats | jq .replays)\" = 1 ]"
+check "retransmission: B has one IKE SA" sh -c "[ \"\$('$CTL' $T/b.sock show | jq '.ike_sas | length')\" = 1 ]"
+check "retransmission: keys match" pair b a
+
+# The responder dies: A's liveness check goes unanswered, A gives up.
+kill9 b
+ctl a liveness vti1 >/dev/null
+check "dead peer: A gives up after its retransmissions" eventually 5 logged a \
+	"retransmit give-up vti1 peer 127.0.0.3.*INFORMATIONAL .*after 2 retransmissions"
+check "dead peer: A's IKE SA and kernel SAs are gone" sh -c \
+	"[ $(n_sas a) = 0 ] && [ \"\$('$CTL' $T/a.sock show | jq '.ike_sas | length')\" = 0 ]"
+
+# INITIAL_CONTACT: B comes back with no memory and says so; A drops the stale SA.
+start b
+ctl a up vti1 >/dev/null
+eventually 3 sh -c "[ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 2 ]"
+kill9 b
+start b
+ctl b up vti1 >/dev/null
+check "INITIAL_CONTACT: A removes the stale IKE SA" eventually 3 logged a \
+	"INITIAL_CONTACT from 127.0.0.3.*1 stale IKE SA removed"
+check "INITIAL_CONTACT: one IKE SA and two SAs left on A" sh -c \
+	"[ \"\$('$CTL' $T/a.sock show | jq '.ike_sas | length')\" = 1 ] && [ $(n_sas a) = 2 ]"
+check "INITIAL_CONTACT: and they match B's" pair a b
+
+# Shutdown: SIGTERM deletes the IKE SA on the way out.
+stop b
+check "SIGTERM: B's DELETE reached A" eventually 3 sh -c \
+	"[ \"\$('$CTL' $T/a.sock show | jq '.ike_sas | length')\" = 0 ] && [ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 0 ]"
+stop a
+
+# Hand-made datagrams (python3): malformed ones are dropped and counted by
+# reason, an unknown critical payload gets UNSUPPORTED_CRITICAL_PAYLOAD.
+if command -v python3 >/dev/null; then
+	reset_logs
+	start b
+	answer=$(python3 - "$PORT" <<-'EOP'
+	import os, socket, struct, sys
+	port = int(sys.argv[1])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.2", 0))
+	s.settimeout(2)
+	b = ("127.0.0.3", port)
+	def hdr(ispi, rspi, nxt, exch, flags, msgid, body):
+	    return struct.pack("!QQBBBBII", ispi, rspi, nxt, 0x20, exch, flags, msgid,
+	                       28 + len(body)) + body
+	s.sendto(b"\x01" * 10, b)                                  # short
+	s.sendto(hdr(1, 0, 0, 34, 8, 0, b"")[:27] + b"\x00" * 5, b) # length lies
+	s.sendto(hdr(1, 0, 0, 34, 8, 0, b"")[:24] + struct.pack("!I", 999), b)
+	s.sendto(hdr(7, 9, 46, 35, 8, 1, struct.pack("!BBH", 0, 0, 4)), b)  # no such SA
+	s.sendto(b"\xaa\xbb\xcc\xdd" + b"\x00" * 28, ("127.0.0.3", port + 1))  # ESP on NAT-T
+	ispi = int.from_bytes(os.urandom(8), "big")
+	crit = struct.pack("!BBH", 0, 0x80, 8) + b"\x00" * 4        # type 60, critical
+	s.sendto(hdr(ispi, 0, 60, 34, 8, 0, crit), b)
+	m, _ = s.recvfrom(2048)
+	nxt, exch, flags = m[16], m[18], m[19]
+	n = m[28:]
+	ntype = struct.unpack("!H", n[6:8])[0] if nxt == 41 and len(n) >= 9 else -1
+	print(exch, flags, ntype, n[8] if len(n) >= 9 else -1,
+	      int.from_bytes(m[:8], "big") == ispi)
+	EOP
+	)
+	check "unknown critical payload: UNSUPPORTED_CRITICAL_PAYLOAD naming type 60" \
+		[ "$answer" = "34 32 1 60 True" ]
+	drops=$(ctl b stats | jq -c '[.drops.short, .drops.header, .drops.no_sa, .drops.not_ike]')
+	check "malformed datagrams dropped and counted by reason ($drops)" [ "$drops" = "[1,2,1,1]" ]
+	check "and no IKE SA made of any" is n_ike b 0
+	stop b
+
+	# max-half-open = 1: a second IKE_SA_INIT is refused while one hangs.
+	printf 'max-half-open = 1\n' >>"$T/b.conf"
+	start b
+	answer=$(python3 - "$PORT" <<-'EOP'
+	import os, socket, struct, sys
+	port = int(sys.argv[1])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.2", 0))
+	s.settimeout(1)
+	def init(ispi):
+	    # SA (one proposal: x25519 with chacha20poly1305, prfsha256), KE, Ni
+	    xf = [(1, 28, b""), (2, 5, b""), (4, 31, b"")]
+	    xfs = b""
+	    for i, (t, id, a) in enumerate(xf):
+	        xfs += struct.pack("!BBHBBH", 3 if i + 1 < len(xf) else 0, 0, 8, t, 0, id)
+	    prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, len(xf)) + xfs
+	    sa = struct.pack("!BBH", 34, 0, 4 + len(prop)) + prop
+	    ke = struct.pack("!BBHHH", 40, 0, 8 + 32, 31, 0) + os.urandom(32)
+	    ni = struct.pack("!BBH", 0, 0, 4 + 32) + os.urandom(32)
+	    body = sa + ke + ni
+	    return struct.pack("!QQBBBBII", ispi, 0, 33, 0x20, 34, 8, 0, 28 + len(body)) + body
+	got = []
+	for ispi in (11, 12):
+	    s.sendto(init(ispi), ("127.0.0.3", port))
+	    try:
+	        m, _ = s.recvfrom(4096)
+	        got.append("answered" if m[16] == 33 else "refused")
+	    except socket.timeout:
+	        got.append("dropped")
+	print(" ".join(got))
+	EOP
+	)
+	check "max-half-open 1: the first IKE_SA_INIT answered, the second dropped ($answer)" \
+		[ "$answer" = "answered dropped" ]
+	check "max-half-open 1: counted as admission drops" sh -c \
+		"[ \"\$('$CTL' $T/b.sock stats | jq .drops.admission)\" = 1 ]"
+	stop b
+else
+	echo "# SKIP hand-made datagrams: no python3"
+fi
+
+# --check: a bad file is refused with its line.
+printf 'ike-port = 70000\n' >"$T/bad.conf"
+out=$("$KEYER" --check -c "$T/bad.conf" 2>&1)
+st=$?
+check "--check refuses a bad file with FILE:LINE" sh -c \
+	"[ $st -ne 0 ] && [ \"$out\" = \"$T/bad.conf:1: ike-port: expected a number in 1..65535, got '70000'\" ]"
+check "the control client says when the keyer is down" sh -c \
+	"! '$CTL' $T/a.sock show 2>&1 | grep -q . || '$CTL' $T/a.sock show 2>&1 | grep -q 'not running'"
+
+echo "1..$n"
+[ $failed -eq 0 ] || echo "# $failed of $n failed (logs were in $T)"
+[ $failed -eq 0 ]
