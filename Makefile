@@ -48,6 +48,7 @@ module:
 
 tools:
 	@$(MAKE) -C tools
+	@$(MAKE) -C selftests/fuzz
 
 check: all
 	@KVER=$(KVER) KVTI_TIMEOUT=$(TIMEOUT) selftests/check.sh $(T)
@@ -75,6 +76,7 @@ install: modules_install tools
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi
 	@$(MAKE) -C tools clean
+	@$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
 .PHONY: all deps module tools check run bench modules_install install clean
