@@ -593,9 +593,9 @@ int check_sequential(struct nlsock *s, struct rng *rng)
 		a_u8(&q.l, KVTI_A_SA_DIR, m[i].dir);
 		a_u32(&q.l, KVTI_A_SA_SPI, spi);
 		if (i % 4 == 3)
-			sa_cbc(&q.l, rng);
+			sa_cbc(&q.l, rng, false);
 		else
-			sa_gcm(&q.l, rng);
+			sa_gcm(&q.l, rng, false);
 		err = req_do(s, &q, echo_cb, &m[i].id, &r);
 		if (err || !m[i].id)
 			BAD("sequential: SA_NEW spi 0x%x: %s %s", spi,

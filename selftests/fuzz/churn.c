@@ -85,9 +85,9 @@ static int sa_new(struct churn *c, uint32_t ifindex, uint8_t dir,
 	a_u8(&q.l, KVTI_A_SA_DIR, dir);
 	a_u32(&q.l, KVTI_A_SA_SPI, spi);
 	if (cbc)
-		sa_cbc(&q.l, &c->r);
+		sa_cbc(&q.l, &c->r, false);
 	else
-		sa_gcm(&q.l, &c->r);
+		sa_gcm(&q.l, &c->r, false);
 	*id = 0;
 	return call(c, &q, id, dir == KVTI_DIR_IN ? "SA_NEW in" : "SA_NEW out");
 }

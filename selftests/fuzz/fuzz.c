@@ -348,6 +348,14 @@ static void one(struct wctx *c)
 		c->st->extra[3]++;	/* unanswered, as expected or not */
 	stats_count(c->st, &r);
 
+	if (kvti && r.acked) {
+		unsigned int k = gh->cmd < __KVTI_CMD_MAX ? gh->cmd : __KVTI_CMD_MAX;
+
+		if (r.err)
+			c->st->cmd_refused[k]++;
+		else
+			c->st->cmd_ok[k]++;
+	}
 	if (kvti && gh->cmd >= KVTI_CMD_TUNNEL_NEW &&
 	    gh->cmd <= KVTI_CMD_STATS_CLEAR) {
 		if (c->o->unpriv && r.acked && !r.err) {

@@ -403,30 +403,38 @@ static void sk_tunnel_set(struct rng *r, struct world *w, struct req *q)
 	tunnel_options(l, r);
 }
 
-void sa_gcm(struct alist *l, struct rng *r)
+/* AES-GCM; @vary: also other key sizes, ICVs and GMAC, else the plain
+ * rfc4106(gcm(aes)) with a 20-byte key (16 and the salt) and a 128-bit ICV.
+ */
+void sa_gcm(struct alist *l, struct rng *r, bool vary)
 {
 	static const uint32_t icv[] = { 128, 128, 96, 64 };
 	static const uint8_t klen[] = { 20, 20, 20, 28, 36 };
-	unsigned char key[36];
-	uint8_t n = klen[rnd(r, 5)];
+	unsigned char key[36] = { 0 };
+	uint8_t n = vary ? klen[rnd(r, 5)] : 20;
+	bool gmac = vary && chance(r, 10);
 
 	rnd_bytes(r, key, n);
-	a_str(l, KVTI_A_SA_AEAD_ALG, chance(r, 90) ? "rfc4106(gcm(aes))" :
-						     "rfc4543(gcm(aes))");
+	a_str(l, KVTI_A_SA_AEAD_ALG, gmac ? "rfc4543(gcm(aes))" :
+					    "rfc4106(gcm(aes))");
 	a_put(l, KVTI_A_SA_ENC_KEY, key, n);
-	if (chance(r, 80))
-		a_u32(l, KVTI_A_SA_ICV_BITS, icv[rnd(r, 4)]);
+	/* GMAC has a 128-bit ICV only. */
+	if (!vary || chance(r, 80))
+		a_u32(l, KVTI_A_SA_ICV_BITS, gmac || !vary ? 128 : icv[rnd(r, 4)]);
 }
 
-void sa_cbc(struct alist *l, struct rng *r)
+/* AES-CBC; @vary: also other key sizes and hashes, else AES-128 with
+ * HMAC-SHA256 (128-bit ICV).
+ */
+void sa_cbc(struct alist *l, struct rng *r, bool vary)
 {
 	static const struct { const char *name; uint8_t key; uint32_t icv; } auth[] = {
 		{ "hmac(sha256)", 32, 128 }, { "hmac(sha1)", 20, 96 },
 		{ "hmac(sha512)", 64, 256 }, { "hmac(sha384)", 48, 192 },
 	};
-	unsigned char key[64];
-	uint32_t a = chance(r, 70) ? 0 : rnd(r, 4);
-	uint8_t n = chance(r, 50) ? 16 : 32;
+	unsigned char key[64] = { 0 };
+	uint32_t a = !vary || chance(r, 70) ? 0 : rnd(r, 4);
+	uint8_t n = vary && chance(r, 50) ? 32 : 16;
 
 	a_str(l, KVTI_A_SA_ENC_ALG, "cbc(aes)");
 	rnd_bytes(r, key, n);
@@ -470,9 +478,9 @@ static void sk_sa_new(struct rng *r, struct world *w, struct req *q)
 	}
 	a_u32(l, KVTI_A_SA_SPI, spi);
 	if (chance(r, 85))
-		sa_gcm(l, r);
+		sa_gcm(l, r, true);
 	else
-		sa_cbc(l, r);
+		sa_cbc(l, r, true);
 	if (chance(r, 20))
 		a_flag(l, KVTI_A_SA_ESN);
 	if (chance(r, 20))

@@ -451,6 +451,10 @@ void stats_add(struct stats *sum, const struct stats *st)
 	sum->cycles += st->cycles;
 	for (int i = 0; i < 4; i++)
 		sum->extra[i] += st->extra[i];
+	for (int i = 0; i <= __KVTI_CMD_MAX; i++) {
+		sum->cmd_ok[i] += st->cmd_ok[i];
+		sum->cmd_refused[i] += st->cmd_refused[i];
+	}
 	if (!sum->no_extack_first[0] && st->no_extack_first[0])
 		memcpy(sum->no_extack_first, st->no_extack_first,
 		       sizeof(sum->no_extack_first));

@@ -195,6 +195,14 @@ static void summary(const struct fuzz_opts *o, const struct stats *sum,
 	       (unsigned long long)sum->enobufs,
 	       (unsigned long long)sum->replies,
 	       (unsigned long long)sum->extra[1]);
+	printf("nlfuzz: ok/refused by command:");
+	for (int i = 0; i <= __KVTI_CMD_MAX; i++)
+		if (sum->cmd_ok[i] || sum->cmd_refused[i])
+			printf(" %s %llu/%llu", i < __KVTI_CMD_MAX ?
+			       cmd_name((unsigned int)i) : "beyond",
+			       (unsigned long long)sum->cmd_ok[i],
+			       (unsigned long long)sum->cmd_refused[i]);
+	printf("\n");
 	if (sum->no_extack)
 		printf("nlfuzz: %llu refusals by kvti without an extack message; first: %s\n",
 		       (unsigned long long)sum->no_extack, sum->no_extack_first);

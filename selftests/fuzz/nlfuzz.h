@@ -45,6 +45,9 @@ struct stats {
 	uint64_t kvti_ok;		/* unprivileged mode: must stay 0 */
 	uint64_t cycles;		/* churn */
 	uint64_t extra[4];		/* mode-specific */
+	/* kvti requests by command (beyond KVTI_CMD_MAX: the last slot) */
+	uint64_t cmd_ok[__KVTI_CMD_MAX + 1];
+	uint64_t cmd_refused[__KVTI_CMD_MAX + 1];
 	/* The first kvti refusal without an extack message, to replay. */
 	char no_extack_first[160];
 };
@@ -198,8 +201,8 @@ size_t gen_raw_mutate(struct rng *r, unsigned char *buf, size_t len,
 		      char *what, size_t what_size);
 uint8_t gen_pick_cmd(struct rng *r);
 const char *cmd_name(unsigned int cmd);
-void sa_gcm(struct alist *l, struct rng *r);
-void sa_cbc(struct alist *l, struct rng *r);
+void sa_gcm(struct alist *l, struct rng *r, bool vary);
+void sa_cbc(struct alist *l, struct rng *r, bool vary);
 void tun_name(char *buf, int worker, unsigned int n);
 
 /* ---- fuzz.c ---- */
