@@ -27,8 +27,19 @@ enum kvti_mcgrp {
 	KVTI_MCGRP_EVENTS_ID,
 };
 
+/*
+ * Events name SAs, SPIs and outer addresses, as XFRM's groups do, which
+ * only CAP_NET_ADMIN may join: so here too, over the namespace (a user
+ * namespace's root may watch its own).  Kernels without the flag (it
+ * came in 6.7 and stable backports) let anyone join.
+ */
 static const struct genl_multicast_group kvti_mcgrps[] = {
-	[KVTI_MCGRP_EVENTS_ID] = { .name = KVTI_MCGRP_EVENTS },
+	[KVTI_MCGRP_EVENTS_ID] = {
+		.name = KVTI_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
 };
 
 /* Set under RTNL when the module starts to unload: no new tunnels. */
