@@ -6,13 +6,15 @@
 #   make check        ... and run the selftests in one VM boot [T=name...]
 #   make run          ... and show two gateways talking through kvti (VM)
 #   make bench        ... and compare kvti, native XFRM, WireGuard, veth (VM)
+#   make fuzz         ... and run the genl fuzzer and SA churn long (VM)
 #   make deps         install missing Debian packages only
 #   make install      module (modules_install) and binaries [DESTDIR=]
 #   make clean
 #
 # Knobs: KDIR (kernel build tree; default: the newest /lib/modules/*/build),
 # KVER (kernel the VM boots; follows KDIR), W=1 (default; W= to drop),
-# C=1 (sparse), T (tests for check), TIMEOUT (seconds for the whole VM run).
+# C=1 (sparse), T (tests for check), TIMEOUT (seconds for the whole VM run),
+# FUZZ_SECONDS and CHURN_COUNT (make fuzz; FUZZ_SEED replays a run).
 
 SHELL	:= /bin/bash
 
@@ -22,6 +24,9 @@ W	?= 1
 T	?=
 TIMEOUT	?= 1200
 PREFIX	?= /usr
+FUZZ_SECONDS ?= 600
+CHURN_COUNT ?= 100000
+FUZZ_SEED ?=
 DESTDIR	?=
 
 KBUILD	= $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=$(W) $(if $(C),C=$(C))
@@ -57,6 +62,15 @@ run: all
 	@tools/vm/qemu.sh -k $(KVER) -t $(TIMEOUT) -- bash -c \
 		'modprobe -a ip_tunnel udp_tunnel sha512_generic drbg; insmod kmod/kvti.ko && exec bash tools/demo.sh'
 
+# selftests/fuzz.sh and churn.sh, long: FUZZ_SECONDS of fuzzing in all,
+# CHURN_COUNT SA add/del cycles.  Same judging as make check (kernel log).
+fuzz: all
+	@KVER=$(KVER) KVTI_TIMEOUT=$$(( $(FUZZ_SECONDS) + 2400 )) \
+		KVTI_TEST_TIMEOUT=$$(( $(FUZZ_SECONDS) + 1200 )) \
+		KVTI_FUZZ_SECONDS=$(FUZZ_SECONDS) KVTI_CHURN_COUNT=$(CHURN_COUNT) \
+		$(if $(FUZZ_SEED),KVTI_FUZZ_SEED=$(FUZZ_SEED)) \
+		selftests/check.sh fuzz churn
+
 # Table on the console and in build/vm/results/bench.txt (tools/bench.sh);
 # copied to build/bench.txt, since the next VM run empties results/.
 bench: all
@@ -79,4 +93,4 @@ clean:
 	@$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all deps module tools check run bench modules_install install clean
+.PHONY: all deps module tools check run bench fuzz modules_install install clean
