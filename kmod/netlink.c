@@ -478,7 +478,7 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	bool is_template = attrs[KVTI_A_TEMPLATE];
 	struct kvti_tunnel *tmpl = NULL, *t;
-	const char *name = NULL;
+	const char *name = NULL, *pct;
 	struct kvti_params *p;
 	u32 mtu = 0;
 	int err;
@@ -488,6 +488,15 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		if (!dev_valid_name(name)) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[KVTI_A_IFNAME],
 					    "KVTI_A_IFNAME: not a valid interface name");
+			return -EINVAL;
+		}
+		/* The core numbers one "%d" (kvti%d) and refuses any other
+		 * '%' in register_netdevice(), without a message.
+		 */
+		pct = strchr(name, '%');
+		if (pct && (pct[1] != 'd' || strchr(pct + 2, '%'))) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[KVTI_A_IFNAME],
+					    "KVTI_A_IFNAME: one %d at most, and no other '%'");
 			return -EINVAL;
 		}
 	}
