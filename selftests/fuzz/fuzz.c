@@ -337,7 +337,7 @@ static void one(struct wctx *c)
 		return;
 	}
 	if (certain)
-		err = nl_wait(&c->s, seq, dump, learn, c, &r);
+		err = nl_wait(&c->s, seq, learn, c, &r);
 	else
 		err = nl_wait_sync(&c->s, seq, learn, c, &r);
 	if (!err && hv && len >= NLMSG_ALIGN(nh->nlmsg_len) + NLMSG_HDRLEN)

@@ -296,10 +296,10 @@ static int wait_for(struct nlsock *s, uint32_t seq, uint32_t sync,
 	}
 }
 
-int nl_wait(struct nlsock *s, uint32_t seq, bool dump, reply_fn fn, void *arg,
+/* For a request that will be answered: an ERROR, or for a dump a DONE. */
+int nl_wait(struct nlsock *s, uint32_t seq, reply_fn fn, void *arg,
 	    struct reply *r)
 {
-	(void)dump;	/* a dump ends in DONE or ERROR: the same wait */
 	memset(r, 0, sizeof(*r));
 	return wait_for(s, seq, 0, fn, arg, r);
 }
@@ -346,7 +346,7 @@ int nl_request(struct nlsock *s, void *buf, size_t len, reply_fn fn,
 		r->err = err;
 		return err;
 	}
-	err = nl_wait(s, nh->nlmsg_seq, false, fn, arg, r);
+	err = nl_wait(s, nh->nlmsg_seq, fn, arg, r);
 	if (err)
 		return err;
 	if (!r->acked)

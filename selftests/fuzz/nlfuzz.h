@@ -85,7 +85,7 @@ void nl_close(struct nlsock *s);
 int nl_resolve(struct nlsock *s, const char *name, uint32_t *mcgrp);
 int nl_join(struct nlsock *s, uint32_t group);
 int nl_send_raw(struct nlsock *s, const void *buf, size_t len);
-int nl_wait(struct nlsock *s, uint32_t seq, bool dump, reply_fn fn, void *arg,
+int nl_wait(struct nlsock *s, uint32_t seq, reply_fn fn, void *arg,
 	    struct reply *r);
 int nl_sync(struct nlsock *s);
 int nl_wait_sync(struct nlsock *s, uint32_t seq, reply_fn fn, void *arg,
