@@ -8,10 +8,12 @@
 # allows.  Kernel memory that is neither reclaimable nor freed must not
 # grow with the number of cycles: a leaked SA (its struct, crypto
 # transform and per-CPU counters, a few KiB) would show as tens of MiB.
-# Then the namespaces go, and kvti must unload and load again.
+# Then the namespaces go, and kvti must unload and load again; and unload
+# once more while a third namespace churns.
 #
 #   ns ch1: fzc0 (v4) fzc1 (v4) fzc2 (v6)     ns ch2: fzc0 fzc1 fzc2
 #   nlfuzz churn -c COUNT/2                   nlfuzz churn -c COUNT/2
+#   ns ch3: fzc0 fzc1 fzc2, churning during rmmod
 #
 # KVTI_CHURN_COUNT: cycles in all (default 20000; make fuzz: 100000).
 
@@ -92,6 +94,28 @@ check "delete ch1 and ch2" sh -c 'ip netns del ch1 && ip netns del ch2'
 check "rmmod kvti" rmmod kvti
 check_fail "kvti is gone" test -d /sys/module/kvti
 check "insmod kvti again" insmod "$KO"
+check "and it works" kvti tunnel show
+
+# rmmod in the middle of churn: SAs come and go while the module deletes
+# the tunnels and removes its family.  A request in flight (a dump holds a
+# module reference) may make rmmod fail for a moment: try a few times.
+ns_add ch3
+setsid ip netns exec ch3 "$NLFUZZ" churn -c 1000000 -T 3 >"$__kvti_tmp/ch3.log" 2>&1 &
+pid=$!
+sleep 3
+check "churn running in ch3" kill -0 $pid
+unloaded=1
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	rmmod kvti 2>/dev/null && unloaded=0 && break
+	sleep 0.5
+done
+check_eq "rmmod kvti under churn" 0 $unloaded
+kill -KILL -- -$pid 2>/dev/null
+wait $pid 2>/dev/null
+grep -a '^nlfuzz' "$__kvti_tmp/ch3.log" | sed 's/^/    # /'
+check_eq "no kvti netdev left in ch3" 0 \
+	"$(ip -n ch3 -j -d link show | jq '[.[] | select(.linkinfo.info_kind == "kvti")] | length')"
+check "insmod kvti once more" insmod "$KO"
 check "and it works" kvti tunnel show
 check_eq "no netdev waited for its references" 0 \
 	"$(dmesg | grep -c 'waiting for .* to become free')"

@@ -9,21 +9,24 @@
 # unprivileged user against the test's namespace, where everything must be
 # refused.  nlfuzz checks the SA and tunnel tables itself after each
 # privileged run and deletes the tunnels it made; this script checks what
-# is left with ip and kvti, then asks directly what nlfuzz once found.
-# The runner fails the test on any WARN, BUG or Oops in the kernel log.
+# is left with ip and kvti.  Then nlfuzz is killed mid-run and its
+# namespace deleted under what it made, and what nlfuzz once found is
+# asked directly.  The runner fails the test on any WARN, BUG or Oops in
+# the kernel log.
 #
 #   ns fz1 (root's, init user namespace)       user+net ns (nobody's, unshare -U -r -n)
 #   vti1 192.0.2.1 -> 198.51.100.1, 2 SAs      fz<w>t<n>: nlfuzz's own
 #   vti2 2001:db8::1 -> 2001:db8:1::1
-#   fz<w>t<n>: nlfuzz's own, gone at the end
+#   fz<w>t<n>: nlfuzz's own, gone at the end   ns fz2: nlfuzz killed mid-run, ns deleted
 #
-# KVTI_FUZZ_SECONDS: fuzzing time in all (default 45), split 50/35/15;
+# KVTI_FUZZ_SECONDS: fuzzing time in all (default 40), split 50/35/15
+# (plus 6 s before the kill);
 # KVTI_FUZZ_SEED: replay a seed (printed by every run).
 
 source "$(dirname "$0")/lib.sh"
 
 NLFUZZ=$KVTI_ROOT/selftests/fuzz/nlfuzz
-TOTAL=${KVTI_FUZZ_SECONDS:-45}
+TOTAL=${KVTI_FUZZ_SECONDS:-40}
 T_ROOT=$((TOTAL * 50 / 100))
 T_USERNS=$((TOTAL * 35 / 100))
 T_UNPRIV=$((TOTAL * 15 / 100))
@@ -103,7 +106,21 @@ run_fuzz "fuzz as nobody in fz1 for ${T_UNPRIV}s: everything refused" \
 	ip netns exec fz1 "${NOBODY[@]}" "$NLFUZZ" fuzz -U -t "$T_UNPRIV" -w 2 "${SEED[@]}"
 check_eq "nothing changed in fz1" "$before" "$(sa_state fz1)"
 
-# 4. what nlfuzz found, asked directly (the runner judges the kernel log)
+# 4. killed mid-run, with requests and dumps in flight, then its namespace
+# deleted with whatever it had made: tunnels, SAs, reserved SPIs.
+ns_add fz2
+setsid ip netns exec fz2 "$NLFUZZ" fuzz -t 600 -w 3 "${SEED[@]}" \
+	>"$__kvti_tmp/killed.log" 2>&1 &
+pid=$!
+sleep 6
+check "nlfuzz still running after 6 s" kill -0 $pid
+kill -KILL -- -$pid
+wait $pid 2>/dev/null
+grep -a '^nlfuzz' "$__kvti_tmp/killed.log" | sed 's/^/    # /'
+check "delete fz2 with what nlfuzz left in it" ip netns del fz2
+fz2_gone=$SECONDS
+
+# 5. what nlfuzz found, asked directly (the runner judges the kernel log)
 NLRAW="python3 $KVTI_ROOT/selftests/nlraw.py"
 for c in 0x80000000 0xffffffff; do
 	check_eq "SA dump from cursor $c: empty, and no WARN" "" \
@@ -118,5 +135,12 @@ check "TUNNEL_NEW named fzp%d: numbered by the kernel" \
 check "and it is fzp0" ip -n fz1 link del fzp0
 check_fail_msg "nobody cannot join the events group" "Operation not permitted" \
 	ip netns exec fz1 "${NOBODY[@]}" $NLRAW --listen 1
+
+# fz2's tunnels go in a workqueue; one that is still referenced makes the
+# core complain after 10 s.
+wait_s=$((fz2_gone + 12 - SECONDS))
+[ "$wait_s" -le 0 ] || sleep "$wait_s"
+check_eq "no netdev waited for its references" 0 \
+	"$(dmesg | grep -c 'waiting for .* to become free')"
 
 finish

@@ -518,11 +518,14 @@ static void spi_cb(const struct nlmsghdr *nh, void *arg)
 	*(uint32_t *)arg = tb_u32(&tb, KVTI_A_SA_SPI, 0);
 }
 
-static int count_on(struct nlsock *s, uint32_t ifindex)
+/* SAs (of one tunnel, or all) that cannot expire by themselves. */
+static int count_stable(struct nlsock *s, uint32_t ifindex)
 {
 	struct recs got = { 0 };
 	int n = dump_sas(s, ifindex, 0, -1, &got, NULL);
 
+	for (int i = 0; i < got.n; i++)
+		n -= ((struct sa_rec *)got.v)[i].hard_secs;
 	recs_free(&got);
 	return n;
 }
@@ -551,12 +554,13 @@ int check_sequential(struct nlsock *s, struct rng *rng)
 	struct made m[16];
 	struct reply r;
 	struct req q;
-	struct recs got = { 0 }, all = { 0 };
+	struct recs got = { 0 };
 	uint32_t ifindex = 0, remote = htonl(0xcb0071fe), local = htonl(0xc00002fe);
 	int err, before, n;
 
 	problems = 0;
-	before = dump_sas(s, 0, 0, -1, &all, NULL);
+	/* Fuzzed SAs with lifetimes of seconds may still be going. */
+	before = count_stable(s, 0);
 	req_init(&q, s->family, KVTI_CMD_TUNNEL_NEW, NLM_F_ECHO);
 	a_str(&q.l, KVTI_A_IFNAME, FZ_PREFIX "seq");
 	a_put(&q.l, KVTI_A_LOCAL, &local, 4);
@@ -612,7 +616,7 @@ int check_sequential(struct nlsock *s, struct rng *rng)
 			BAD("sequential: SA %u (spi 0x%x) not dumped as made",
 			    m[i].id, m[i].spi);
 	}
-	n = dump_sas(s, 0, 0, -1, &all, NULL);
+	n = count_stable(s, 0);
 	if (before >= 0 && n != before + 16)
 		BAD("sequential: %d SAs in the namespace, expected %d + 16", n,
 		    before);
@@ -638,17 +642,17 @@ int check_sequential(struct nlsock *s, struct rng *rng)
 			BAD("sequential: second SA_DEL of SA %u: %s, not ENOENT",
 			    m[i].id, errno_name(-err));
 	}
-	if ((n = count_on(s, ifindex)) != 4)
+	if ((n = count_stable(s, ifindex)) != 4)
 		BAD("sequential: %d SAs left on the tunnel, not 4", n);
 	req_init(&q, s->family, KVTI_CMD_SA_FLUSH, 0);
 	a_u32(&q.l, KVTI_A_IFINDEX, ifindex);
 	err = req_do(s, &q, NULL, NULL, &r);
-	if (err || (n = count_on(s, ifindex)) != 0)
+	if (err || (n = count_stable(s, ifindex)) != 0)
 		BAD("sequential: SA_FLUSH of the tunnel: %s, %d left",
 		    errno_name(-err), n);
 	if (carrier_of(s, ifindex) != 0)
 		BAD("sequential: carrier without SAs");
-	n = dump_sas(s, 0, 0, -1, &all, NULL);
+	n = count_stable(s, 0);
 	if (before >= 0 && n != before)
 		BAD("sequential: %d SAs in the namespace after flush, not %d", n,
 		    before);
@@ -662,7 +666,6 @@ int check_sequential(struct nlsock *s, struct rng *rng)
 		BAD("sequential: the deleted tunnel is still found");
 out:
 	recs_free(&got);
-	recs_free(&all);
 	return problems;
 }
 

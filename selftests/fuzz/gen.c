@@ -485,12 +485,25 @@ static void sk_sa_new(struct rng *r, struct world *w, struct req *q)
 		a_flag(l, KVTI_A_SA_ESN);
 	if (chance(r, 20))
 		a_u32(l, KVTI_A_SA_REPLAY_WINDOW, windows[rnd(r, 5)]);
-	if (chance(r, 20))
-		put_life(l, r, KVTI_A_SA_LIFE_SOFT, 1);
-	if (chance(r, 25))
-		put_life(l, r, KVTI_A_SA_LIFE_HARD, 2);
+	if (chance(r, 10)) {
+		/* Gone in seconds: expiry races the others' dumps and deletes. */
+		if (chance(r, 50)) {
+			a_begin(l, KVTI_A_SA_LIFE_SOFT);
+			a_u64(l, KVTI_LIFE_SECONDS, 1);
+			a_end(l);
+		}
+		a_begin(l, KVTI_A_SA_LIFE_HARD);
+		a_u64(l, KVTI_LIFE_SECONDS, 1 + rnd(r, 4));
+		a_end(l);
+	} else {
+		if (chance(r, 20))
+			put_life(l, r, KVTI_A_SA_LIFE_SOFT, 1);
+		if (chance(r, 25))
+			put_life(l, r, KVTI_A_SA_LIFE_HARD, 2);
+	}
 	if (chance(r, 15))
-		a_u32(l, KVTI_A_SA_IDLE_TIME, 60 + rnd(r, 86341));
+		a_u32(l, KVTI_A_SA_IDLE_TIME, chance(r, 30) ? 1 + rnd(r, 3) :
+							      60 + rnd(r, 86341));
 	if (dir == KVTI_DIR_OUT && chance(r, 15))
 		a_u64(l, KVTI_A_SA_SEQ_OUT, rnd(r, 1000));
 }
