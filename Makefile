@@ -8,6 +8,7 @@
 #   make bench        ... and compare kvti, native XFRM, WireGuard, veth (VM)
 #   make debug-kernel build the KASAN/lockdep/kmemleak kernel once (cached)
 #   make check-debug  the functional suite on it, kmemleak scanned at the end
+#   make fuzz         ... and run the genl fuzzer and SA churn long (VM)
 #   make deps         install missing Debian packages only
 #   make install      module (modules_install) and binaries [DESTDIR=]
 #   make clean
@@ -16,6 +17,7 @@
 # KVER (kernel the VM boots; follows KDIR), W=1 (default; W= to drop),
 # C=1 (sparse), T (tests for check), TIMEOUT (seconds for the whole VM run),
 # KVTI_CACHE (where make debug-kernel keeps its builds; /var/cache/kvti).
+# FUZZ_SECONDS and CHURN_COUNT (make fuzz; FUZZ_SEED replays a run).
 
 SHELL	:= /bin/bash
 
@@ -25,6 +27,9 @@ W	?= 1
 T	?=
 TIMEOUT	?= 1200
 PREFIX	?= /usr
+FUZZ_SECONDS ?= 600
+CHURN_COUNT ?= 100000
+FUZZ_SEED ?=
 DESTDIR	?=
 
 KBUILD	= $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=$(W) $(if $(C),C=$(C))
@@ -51,6 +56,7 @@ module:
 
 tools:
 	@$(MAKE) -C tools
+	@$(MAKE) -C selftests/fuzz
 
 check: all
 	@KVER=$(KVER) KVTI_TIMEOUT=$(TIMEOUT) selftests/check.sh $(T)
@@ -58,6 +64,15 @@ check: all
 run: all
 	@tools/vm/qemu.sh -k $(KVER) -t $(TIMEOUT) -- bash -c \
 		'modprobe -a ip_tunnel udp_tunnel sha512_generic drbg; insmod kmod/kvti.ko && exec bash tools/demo.sh'
+
+# selftests/fuzz.sh and churn.sh, long: FUZZ_SECONDS of fuzzing in all,
+# CHURN_COUNT SA add/del cycles.  Same judging as make check (kernel log).
+fuzz: all
+	@KVER=$(KVER) KVTI_TIMEOUT=$$(( $(FUZZ_SECONDS) + 2400 )) \
+		KVTI_TEST_TIMEOUT=$$(( $(FUZZ_SECONDS) + 1200 )) \
+		KVTI_FUZZ_SECONDS=$(FUZZ_SECONDS) KVTI_CHURN_COUNT=$(CHURN_COUNT) \
+		$(if $(FUZZ_SEED),KVTI_FUZZ_SEED=$(FUZZ_SEED)) \
+		selftests/check.sh fuzz churn
 
 # Table on the console and in build/vm/results/bench.txt (tools/bench.sh);
 # copied to build/bench.txt, since the next VM run empties results/.
@@ -104,7 +119,8 @@ install: modules_install tools
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi
 	@$(MAKE) -C tools clean
+	@$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all deps module tools check run bench debug-kernel debug-module check-debug \
-	modules_install install clean
+.PHONY: all deps module tools check run bench fuzz debug-kernel debug-module \
+	check-debug modules_install install clean

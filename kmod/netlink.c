@@ -27,8 +27,19 @@ enum kvti_mcgrp {
 	KVTI_MCGRP_EVENTS_ID,
 };
 
+/*
+ * Events name SAs, SPIs and outer addresses, as XFRM's groups do, which
+ * only CAP_NET_ADMIN may join: so here too, over the namespace (a user
+ * namespace's root may watch its own).  Kernels without the flag (it
+ * came in 6.7 and stable backports) let anyone join.
+ */
 static const struct genl_multicast_group kvti_mcgrps[] = {
-	[KVTI_MCGRP_EVENTS_ID] = { .name = KVTI_MCGRP_EVENTS },
+	[KVTI_MCGRP_EVENTS_ID] = {
+		.name = KVTI_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
 };
 
 /* Set under RTNL when the module starts to unload: no new tunnels. */
@@ -467,7 +478,7 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	bool is_template = attrs[KVTI_A_TEMPLATE];
 	struct kvti_tunnel *tmpl = NULL, *t;
-	const char *name = NULL;
+	const char *name = NULL, *pct;
 	struct kvti_params *p;
 	u32 mtu = 0;
 	int err;
@@ -477,6 +488,15 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		if (!dev_valid_name(name)) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[KVTI_A_IFNAME],
 					    "KVTI_A_IFNAME: not a valid interface name");
+			return -EINVAL;
+		}
+		/* The core numbers one "%d" (kvti%d) and refuses any other
+		 * '%' in register_netdevice(), without a message.
+		 */
+		pct = strchr(name, '%');
+		if (pct && (pct[1] != 'd' || strchr(pct + 2, '%'))) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[KVTI_A_IFNAME],
+					    "KVTI_A_IFNAME: one %d at most, and no other '%'");
 			return -EINVAL;
 		}
 	}

@@ -434,6 +434,12 @@ int kvti_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			cb->args[2] = nla_get_u32(attrs[KVTI_A_SA_SPI]);
 	}
 
+	/* Ids are below INT_MAX (idr_alloc_cyclic), and idr_get_next() WARNs
+	 * when asked to start beyond it: a cursor up there finds nothing.
+	 */
+	if (cb->args[0] > INT_MAX)
+		return 0;
+
 	spin_lock_bh(&kn->sa_lock);
 	id = cb->args[0];
 	while ((sa = idr_get_next(&kn->sa_ids, &id))) {
