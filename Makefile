@@ -29,9 +29,9 @@ DESTDIR	?=
 
 KBUILD	= $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=$(W) $(if $(C),C=$(C))
 
-all: module tools
+all: module tools keyer
 
-module tools: deps
+module tools keyer: deps
 
 deps:
 	@tools/vm/deps.sh
@@ -51,6 +51,9 @@ module:
 
 tools:
 	@$(MAKE) -C tools
+
+keyer:
+	@$(MAKE) -s -C keyer
 
 check: all
 	@KVER=$(KVER) KVTI_TIMEOUT=$(TIMEOUT) selftests/check.sh $(T)
@@ -104,7 +107,8 @@ install: modules_install tools
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi
 	@$(MAKE) -C tools clean
+	@$(MAKE) -s -C keyer clean
 	rm -rf build
 
-.PHONY: all deps module tools check run bench debug-kernel debug-module check-debug \
+.PHONY: all deps module tools keyer check run bench debug-kernel debug-module check-debug \
 	modules_install install clean
