@@ -137,6 +137,9 @@ for ((i = 0; i < 300; i++)); do
 done
 check "a ping crosses vti1 after g1's keyer starts" test -n "$first"
 echo "    # keyer start to first ping through vti1: ${first:-never} ms"
+for n in 1 2; do
+	grep -E "retransmit|ike-sa|child-sa|warning|error" "$D/g$n.log" | head -n 8 | sed "s/^/    # g$n: /"
+done
 check "g1 logs the backend as kvti" logged 1 "backend kvti"
 check "vti1: IKE SA established on g1" eventually 30 ike_up 1 vti1
 check "vti1: IKE SA established on g2" eventually 30 ike_up 2 vti1
