@@ -166,7 +166,17 @@ check "vti6: TCP g1 -> g2, sha256 matches" xfer 1 203.0.113.2
 check "vti1: down on g2 (responder)" ctl 2 down vti1
 check "vti1: DELETE from g2 empties both kernels" eventually 30 both_have vti1 0
 check "vti6: untouched by vti1's DELETE" both_have vti6 2
+t0=${EPOCHREALTIME/./}
 check "vti1: up on g2 (now the initiator)" ctl 2 up vti1
+first=
+for ((i = 0; i < 300; i++)); do
+	if ip netns exec g2 ping -q -c 1 -W 1 198.51.100.1 >/dev/null 2>&1; then
+		first=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
+		break
+	fi
+	sleep 0.1
+done
+echo "    # warm (crypto modules loaded): 'up' to first ping through vti1: ${first:-never} ms"
 check "vti1: 2 kernel SAs on each side again" eventually 30 both_have vti1 2
 check_eq "vti1: g2 is the initiator" initiator \
 	"$(ctl 2 show | jq -r '.ike_sas[] | select(.tunnel == "vti1") | .role')"
