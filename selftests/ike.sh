@@ -8,7 +8,8 @@
 # a DELETE from either side empties both kernels; a keyer killed with
 # SIGKILL and started again brings the tunnel back with INITIAL_CONTACT and
 # leaves no stale SA on the other side; traffic on a tunnel without an SA
-# makes the module ask (ACQUIRE) and the keyer initiate.
+# makes the module ask (ACQUIRE) and the keyer initiate; a hard expiry in
+# the module takes the CHILD SA down over IKE.
 #
 #   ns g1 (keyer g1)                                  ns g2 (keyer g2)
 #   vti1 198.51.100.1 ====== ESP, IPv4 outer ====== vti1 198.51.100.2
@@ -50,7 +51,7 @@ conf() {
 	}
 	ike-profile ike { proposals = aes256gcm16-prfsha384-ecp384; keyring = k }
 	ipsec-profile esp { proposals = aes256gcm16-esn, aes128-sha256; replay-window = 1024 }
-	ipsec-profile esp6 { proposals = aes128-sha256 }
+	ipsec-profile esp6 { proposals = aes128-sha256; lifetime = 3600 seconds, 2560 kilobytes }
 	tunnel vti1 { local = 192.0.2.$me; peer = 192.0.2.$peer; ike-profile = ike; ipsec-profile = esp }
 	tunnel vti6 { local = 2001:db8::$me; peer = 2001:db8::$peer; ike-profile = ike; ipsec-profile = esp6 }
 	EOF
@@ -218,7 +219,15 @@ check "vti6: also back (g1 up vti6)" sh -c "'$CTL' $D/g1.sock up vti6 >/dev/null
 check "vti6: 2 kernel SAs on each side, no stale one" eventually 30 both_have vti6 2
 check "vti6: ping g1 -> g2" ping_ok 1 203.0.113.2
 
-# --- 5. clean exit: SIGTERM deletes everything everywhere -----------------
+# --- 5. a hard expiry (vti6: 2560 kilobytes) deletes the CHILD SA over IKE
+ip netns exec g1 ping -q -f -c 3000 -s 1400 -w 90 203.0.113.2 >/dev/null 2>&1
+check "vti6: a hard byte expiry is logged by a keyer" eventually 30 sh -c \
+	"grep -q 'kernel: hard expire' $D/g1.log $D/g2.log"
+check "vti6: ... and the CHILD SA leaves both kernels (DELETE over IKE)" eventually 30 both_have vti6 0
+check "vti6: ... while the IKE SA stays" ike_up 1 vti6
+check "vti1: untouched by vti6's expiry" both_have vti1 2
+
+# --- 6. clean exit: SIGTERM deletes everything everywhere -----------------
 check "keyer g1 exits 0 on SIGTERM" stop 1
 check "g1's DELETEs empty both kernels" eventually 30 sh -c \
 	"[ \$(kvti -n g1 -j sa show | jq length) = 0 ] && [ \$(kvti -n g2 -j sa show | jq length) = 0 ]"
