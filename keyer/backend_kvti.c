@@ -58,6 +58,20 @@ static struct nl_msg *request(struct kvti_backend *b, uint8_t cmd, int flags)
 	return kvti_nl_msg(cmd, KVTI_GENL_VERSION, flags);
 }
 
+/* A u32 (or u8) attribute of a reply or event, its length checked first. */
+static bool attr_u32(struct nlattr *a, uint32_t *v)
+{
+	if (!a || nla_len(a) < (int)sizeof(uint32_t))
+		return false;
+	*v = nla_get_u32(a);
+	return true;
+}
+
+static uint8_t attr_u8(struct nlattr *a)
+{
+	return a && nla_len(a) >= 1 ? nla_get_u8(a) : 0;
+}
+
 /* The events socket: EXPIRE and ACQUIRE to the engine, the rest ignored. */
 static int on_event(struct nlmsghdr *nlh, void *arg)
 {
@@ -77,12 +91,11 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 	}
 	switch (g->cmd) {
 	case KVTI_CMD_EV_EXPIRE:
-		if (!tb[KVTI_A_SA_ID])
+		if (!attr_u32(tb[KVTI_A_SA_ID], &ev.id))
 			return 0;
 		ev.kind = BE_EV_EXPIRE;
-		ev.id = nla_get_u32(tb[KVTI_A_SA_ID]);
-		ev.spi = tb[KVTI_A_SA_SPI] ? nla_get_u32(tb[KVTI_A_SA_SPI]) : 0;
-		ev.dir = tb[KVTI_A_SA_DIR] ? nla_get_u8(tb[KVTI_A_SA_DIR]) : 0;
+		attr_u32(tb[KVTI_A_SA_SPI], &ev.spi);
+		ev.dir = attr_u8(tb[KVTI_A_SA_DIR]);
 		ev.hard = tb[KVTI_A_EXPIRE_HARD] != NULL;
 		log_info("kernel: %s expire of SA %" PRIu32 " on %s spi 0x%08" PRIx32 " %s",
 			 ev.hard ? "hard" : "soft", ev.id, ifname, ev.spi,
@@ -193,9 +206,8 @@ static int parse_spi(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *tb[KVTI_A_MAX + 1];
 
-	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !tb[KVTI_A_SA_SPI])
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !attr_u32(tb[KVTI_A_SA_SPI], arg))
 		return -EBADMSG;
-	*(uint32_t *)arg = nla_get_u32(tb[KVTI_A_SA_SPI]);
 	return 0;
 }
 
@@ -223,9 +235,8 @@ static int parse_id(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *tb[KVTI_A_MAX + 1];
 
-	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !tb[KVTI_A_SA_ID])
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !attr_u32(tb[KVTI_A_SA_ID], arg))
 		return -EBADMSG;
-	*(uint32_t *)arg = nla_get_u32(tb[KVTI_A_SA_ID]);
 	return 0;
 }
 
@@ -329,21 +340,22 @@ static int dump_one(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *tb[KVTI_A_MAX + 1];
 	struct json *j = arg;
+	uint32_t id, spi;
 	char s[64];
 
-	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !tb[KVTI_A_SA_ID])
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !attr_u32(tb[KVTI_A_SA_ID], &id))
 		return -EBADMSG;
 	json_open(j, NULL, '{');
-	json_uint(j, "id", nla_get_u32(tb[KVTI_A_SA_ID]));
+	json_uint(j, "id", id);
 	if (tb[KVTI_A_IFNAME]) {
 		snprintf(s, sizeof(s), "%.*s", (int)strnlen(nla_data(tb[KVTI_A_IFNAME]),
 			 (size_t)nla_len(tb[KVTI_A_IFNAME])), (const char *)nla_data(tb[KVTI_A_IFNAME]));
 		json_str(j, "tunnel", s);
 	}
 	if (tb[KVTI_A_SA_DIR])
-		json_str(j, "dir", nla_get_u8(tb[KVTI_A_SA_DIR]) == KVTI_DIR_IN ? "in" : "out");
-	if (tb[KVTI_A_SA_SPI])
-		json_hex32(j, "spi", nla_get_u32(tb[KVTI_A_SA_SPI]));
+		json_str(j, "dir", attr_u8(tb[KVTI_A_SA_DIR]) == KVTI_DIR_IN ? "in" : "out");
+	if (attr_u32(tb[KVTI_A_SA_SPI], &spi))
+		json_hex32(j, "spi", spi);
 	json_bool(j, "esn", tb[KVTI_A_SA_ESN] != NULL);
 	json_close(j);
 	return 0;
