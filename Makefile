@@ -34,9 +34,9 @@ DESTDIR	?=
 
 KBUILD	= $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=$(W) $(if $(C),C=$(C))
 
-all: module tools
+all: module tools keyer
 
-module tools: deps
+module tools keyer: deps
 
 deps:
 	@tools/vm/deps.sh
@@ -57,6 +57,9 @@ module:
 tools:
 	@$(MAKE) -C tools
 	@$(MAKE) -C selftests/fuzz
+
+keyer:
+	@$(MAKE) -s -C keyer
 
 check: all
 	@KVER=$(KVER) KVTI_TIMEOUT=$(TIMEOUT) selftests/check.sh $(T)
@@ -120,7 +123,8 @@ clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi
 	@$(MAKE) -C tools clean
 	@$(MAKE) -C selftests/fuzz clean
+	@$(MAKE) -s -C keyer clean
 	rm -rf build
 
-.PHONY: all deps module tools check run bench fuzz debug-kernel debug-module \
+.PHONY: all deps module tools keyer check run bench fuzz debug-kernel debug-module \
 	check-debug modules_install install clean

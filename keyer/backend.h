@@ -62,4 +62,7 @@ struct backend_ops {
 /* backend_decoupled.c */
 extern const struct backend_ops backend_decoupled;
 
+/* backend_kvti.c: the kvti module over generic netlink (the default) */
+extern const struct backend_ops backend_kvti;
+
 #endif /* KEYER_BACKEND_H */

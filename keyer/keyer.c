@@ -30,7 +30,7 @@ static void usage(FILE *f)
 		"      --check         check the configuration and exit\n"
 		"  -f, --foreground    stay in the foreground, log to stderr\n"
 		"  -d, --debug         log debug messages too\n"
-		"      --decoupled     keep SAs in the keyer, not in the kernel\n"
+		"      --decoupled     keep SAs in the keyer, not in the kvti module\n"
 		"  -s, --socket PATH   control socket (default: the config's control-socket)\n"
 		"      --passive       initiate only when told (control: up TUNNEL)\n"
 		"      --drop-responses N   testing: ignore the first N responses\n");
@@ -176,12 +176,6 @@ int main(int argc, char **argv)
 		config_free(k.cfg);
 		return 0;
 	}
-	if (!decoupled) {
-		fprintf(stderr, "kvti-keyer: the kernel (genl) backend is not built yet; "
-			"run with --decoupled\n");
-		config_free(k.cfg);
-		return 1;
-	}
 	log_init(true, debug);
 	LIST_INIT(&k.sas);
 	LIST_INIT(&k.dead);
@@ -190,7 +184,7 @@ int main(int argc, char **argv)
 		LIST_INIT(&k.by_rspi[i]);
 	}
 	k.stop_timer.fire = stop_fire;
-	k.be = &backend_decoupled;
+	k.be = decoupled ? &backend_decoupled : &backend_kvti;
 	if (loop_init(&k.loop) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		config_free(k.cfg);

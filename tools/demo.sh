@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make run`: the main job, inside the test VM.  Two gateways, each a
-# network namespace with a kvti tunnel, keyed by hand (the keyer will take
-# over this part), carry ping and an iperf3 TCP transfer between the LANs
+# network namespace with a kvti tunnel and its own kvti-keyer, negotiate
+# IKEv2 (pre-shared key) and carry ping and an iperf3 TCP transfer between the LANs
 # behind them, then show their SAs and counters.
 #
 #   lan1 203.0.113.0/25        gw1                          gw2        lan2 203.0.113.128/25
@@ -17,7 +17,6 @@ for ns in h1 gw1 gw2 h2; do
 	ip netns add $ns
 	ip -n $ns link set lo up
 done
-trap 'for ns in h1 gw1 gw2 h2; do ip netns del $ns 2>/dev/null; done' EXIT
 
 ip link add wan netns gw1 type veth peer name wan netns gw2
 ip link add lan netns gw1 type veth peer name eth0 netns h1
@@ -37,24 +36,57 @@ for ns in h1 h2; do ip -n $ns link set eth0 up; done
 ip -n h1 route add default via 203.0.113.1
 ip -n h2 route add default via 203.0.113.129
 
-# Keys for the demo only (16-byte AES key + 4-byte salt); the keyer
-# negotiates real ones.
-KEY_A=0x4a6f686e446f65206b65797320666f7220646d6f
-KEY_B=0x4a616e65446f65206b65797320666f7220646d6f
+# Each gateway runs its own kvti-keyer, which negotiates IKEv2 with the
+# other (PSK) and installs the CHILD SAs in the module.  gw2 only answers;
+# gw1 initiates as soon as it starts.
+KEYER=$ROOT/keyer/kvti-keyer
+CTL=$ROOT/keyer/keyer-ctl
+D=$(mktemp -d /tmp/demo.XXXXXX)
+trap 'kill $(cat $D/*.pid 2>/dev/null) 2>/dev/null; sleep 1; rm -rf $D;
+      for ns in h1 gw1 gw2 h2; do ip netns del $ns 2>/dev/null; done' EXIT
+for n in 1 2; do
+	cat >"$D/gw$n.conf" <<-EOF
+	keyring demo { peer 192.0.2.$((3 - n)) { pre-shared-key = "kvti make run demo" } }
+	ike-profile ike { proposals = aes256gcm16-prfsha384-ecp384; keyring = demo }
+	ipsec-profile esp { proposals = aes128gcm16-esn; replay-window = 1024 }
+	tunnel vti1 { local = 192.0.2.$n; peer = 192.0.2.$((3 - n)); ike-profile = ike; ipsec-profile = esp }
+	EOF
+done
 
-echo "== gw1 and gw2: kvti tunnels, AES-GCM-128 SAs with ESN"
+echo "== gw1 and gw2: kvti tunnels, keyed by kvti-keyer (IKEv2, PSK)"
 set -e
 kvti -n gw1 tunnel add vti1 local 192.0.2.1 remote 192.0.2.2 replay-window 1024
 kvti -n gw2 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1 replay-window 1024
-kvti -n gw1 sa add dev vti1 dir out spi 0x1001 aead 'rfc4106(gcm(aes))' $KEY_A 128 esn
-kvti -n gw2 sa add dev vti1 dir in spi 0x1001 aead 'rfc4106(gcm(aes))' $KEY_A 128 esn
-kvti -n gw2 sa add dev vti1 dir out spi 0x2002 aead 'rfc4106(gcm(aes))' $KEY_B 128 esn
-kvti -n gw1 sa add dev vti1 dir in spi 0x2002 aead 'rfc4106(gcm(aes))' $KEY_B 128 esn
 for ns in gw1 gw2; do ip -n $ns link set vti1 up; done
 ip -n gw1 addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
 ip -n gw2 addr add 198.51.100.2/32 peer 198.51.100.1/32 dev vti1
 ip -n gw1 route add 203.0.113.128/25 dev vti1
 ip -n gw2 route add 203.0.113.0/25 dev vti1
+set +e
+ip netns exec gw2 "$KEYER" -c "$D/gw2.conf" -f --passive -s "$D/gw2.sock" 2>"$D/gw2.log" &
+echo $! >"$D/gw2.pid"
+for i in $(seq 100); do [ -S "$D/gw2.sock" ] && break; sleep 0.1; done
+t0=${EPOCHREALTIME/./}
+ip netns exec gw1 "$KEYER" -c "$D/gw1.conf" -f -s "$D/gw1.sock" 2>"$D/gw1.log" &
+echo $! >"$D/gw1.pid"
+up=
+for i in $(seq 300); do
+	if ip netns exec h1 ping -c 1 -W 1 203.0.113.138 >/dev/null 2>&1; then
+		up=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
+		break
+	fi
+	sleep 0.1
+done
+echo "== keyer logs"
+sed 's/^/gw1 /' "$D/gw1.log"
+sed 's/^/gw2 /' "$D/gw2.log"
+[ -n "$up" ] || { echo "the tunnel did not come up"; exit 1; }
+echo "== first packet h1 -> h2 through the tunnel ${up} ms after gw1's keyer started"
+for n in 1 2; do
+	echo "== gw$n: the keyer's IKE SAs (control socket: show)"
+	"$CTL" "$D/gw$n.sock" show | jq -r '.ike_sas[] | "\(.tunnel) \(.role) \(.state) peer \(.peer) \(.algorithms) spi \(.spi_i)/\(.spi_r)",
+		(.child_sas[] | "  child \(.state) in \(.spi_in) out \(.spi_out) \(.algorithms)")'
+done
 set +e
 kvti -n gw1 tunnel show
 

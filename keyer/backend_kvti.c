@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvti-keyer - the kernel backend (backend.h): CHILD SAs go to the kvti
+ * module over its generic netlink family (uapi/linux/kvti.h, SPEC 6).
+ *
+ * Two sockets, both from the tool's netlink layer (tools/kvti/netlink.c,
+ * which adds extended ACKs to libnl-genl-3): one for requests, answered
+ * synchronously (the kernel answers at once; the loop has nothing better to
+ * do meanwhile), and one joined to the "events" group, in the epoll loop,
+ * whose EXPIRE and ACQUIRE go to kernel_event() (sa.c).  A refusal is
+ * logged with the kernel's own extack words, which name the attribute.
+ *
+ * The keyer owns the SAs of the tunnels it is configured with: at start it
+ * flushes what a previous instance (killed, crashed) left on them, since no
+ * IKE SA of this process can ever delete those.  Reserved SPIs need no
+ * freeing: the module forgets an unused reservation by itself.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include <linux/genetlink.h>
+#include <linux/kvti.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+
+#include "../tools/kvti/netlink.h"
+#include "config.h"
+#include "keyer.h"
+
+struct kvti_backend {
+	struct keyer	*k;
+	struct kvti_nl	 req;		/* requests */
+	struct kvti_nl	 ev;		/* the events group */
+	struct loop_fd	 lfd;
+};
+
+/* "refused: <extack> (<attribute>)" or the errno, for the log. */
+static const char *nl_why(const struct kvti_nl *nl, char *out, size_t len)
+{
+	const struct kvti_nl_error *e = &nl->err;
+
+	if (e->msg[0])
+		snprintf(out, len, "%s%s%s%s", e->msg, e->attr[0] ? " (" : "", e->attr,
+			 e->attr[0] ? ")" : "");
+	else
+		snprintf(out, len, "%s", strerror(e->error < 0 ? -e->error : EIO));
+	return out;
+}
+
+static struct nl_msg *request(struct kvti_backend *b, uint8_t cmd, int flags)
+{
+	(void)b;
+	return kvti_nl_msg(cmd, KVTI_GENL_VERSION, flags);
+}
+
+/* A u32 (or u8) attribute of a reply or event, its length checked first. */
+static bool attr_u32(struct nlattr *a, uint32_t *v)
+{
+	if (!a || nla_len(a) < (int)sizeof(uint32_t))
+		return false;
+	*v = nla_get_u32(a);
+	return true;
+}
+
+static uint8_t attr_u8(struct nlattr *a)
+{
+	return a && nla_len(a) >= 1 ? nla_get_u8(a) : 0;
+}
+
+/* The events socket: EXPIRE and ACQUIRE to the engine, the rest ignored. */
+static int on_event(struct nlmsghdr *nlh, void *arg)
+{
+	struct kvti_backend *b = arg;
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *tb[KVTI_A_MAX + 1];
+	struct backend_event ev;
+	char ifname[CFG_IFNAME_MAX] = "";
+
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0)
+		return 0;	/* not ours to judge; the next one may be fine */
+	memset(&ev, 0, sizeof(ev));
+	if (tb[KVTI_A_IFNAME]) {
+		snprintf(ifname, sizeof(ifname), "%.*s", (int)strnlen(nla_data(tb[KVTI_A_IFNAME]),
+			 (size_t)nla_len(tb[KVTI_A_IFNAME])), (const char *)nla_data(tb[KVTI_A_IFNAME]));
+		ev.ifname = ifname;
+	}
+	switch (g->cmd) {
+	case KVTI_CMD_EV_EXPIRE:
+		if (!attr_u32(tb[KVTI_A_SA_ID], &ev.id))
+			return 0;
+		ev.kind = BE_EV_EXPIRE;
+		attr_u32(tb[KVTI_A_SA_SPI], &ev.spi);
+		ev.dir = attr_u8(tb[KVTI_A_SA_DIR]);
+		ev.hard = tb[KVTI_A_EXPIRE_HARD] != NULL;
+		log_info("kernel: %s expire of SA %" PRIu32 " on %s spi 0x%08" PRIx32 " %s",
+			 ev.hard ? "hard" : "soft", ev.id, ifname, ev.spi,
+			 ev.dir == KVTI_DIR_IN ? "in" : "out");
+		break;
+	case KVTI_CMD_EV_ACQUIRE:
+		if (!ev.ifname)
+			return 0;
+		ev.kind = BE_EV_ACQUIRE;
+		log_debug("kernel: acquire on %s", ifname);
+		break;
+	default:
+		return 0;
+	}
+	kernel_event(b->k, &ev);
+	return 0;
+}
+
+static void events_ready(struct loop_fd *lf, uint32_t events)
+{
+	struct kvti_backend *b = container_of(lf, struct kvti_backend, lfd);
+	int ret;
+
+	(void)events;
+	ret = kvti_nl_read_events(&b->ev, on_event, b);
+	if (ret == -ENOBUFS)
+		log_warn("kernel: events were lost (socket buffer full)");
+	else if (ret < 0)
+		log_warn("kernel: reading events: %s", strerror(-ret));
+}
+
+/* Removes what a previous keyer left on the tunnels we key. */
+static void flush_tunnels(struct kvti_backend *b)
+{
+	const struct config *cfg = b->k->cfg;
+	struct nl_msg *msg;
+	char why[512];
+	size_t i;
+
+	for (i = 0; i < cfg->ntunnels; i++) {
+		msg = request(b, KVTI_CMD_SA_FLUSH, 0);
+		if (!msg || nla_put_string(msg, KVTI_A_IFNAME, cfg->tunnels[i].name) < 0) {
+			kvti_nl_msg_free(msg);
+			continue;
+		}
+		if (kvti_nl_request(&b->req, msg, NULL, NULL) < 0)
+			log_warn("kernel: tunnel %s: %s", cfg->tunnels[i].name,
+				 nl_why(&b->req, why, sizeof(why)));
+		kvti_nl_msg_free(msg);
+	}
+}
+
+static int k_open(struct keyer *k, void **ctx)
+{
+	struct kvti_backend *b = calloc(1, sizeof(*b));
+	char why[512];
+	int ret;
+
+	if (!b)
+		return -1;
+	b->k = k;
+	ret = kvti_nl_open(&b->req, KVTI_GENL_NAME, NULL, NULL);
+	if (ret < 0) {
+		if (ret == -ENOENT)
+			log_err("kernel: no generic netlink family \"%s\": is kvti.ko loaded?",
+				KVTI_GENL_NAME);
+		else
+			log_err("kernel: %s", nl_why(&b->req, why, sizeof(why)));
+		goto err_free;
+	}
+	ret = kvti_nl_open(&b->ev, KVTI_GENL_NAME, KVTI_MCGRP_EVENTS, NULL);
+	if (ret < 0 || !b->ev.mcgrp_events || kvti_nl_join(&b->ev, b->ev.mcgrp_events) < 0) {
+		log_err("kernel: cannot join the \"%s\" group: %s", KVTI_MCGRP_EVENTS,
+			nl_why(&b->ev, why, sizeof(why)));
+		goto err_close;
+	}
+	/* Events may come in bursts (ACQUIRE per tunnel, EXPIRE per SA). */
+	nl_socket_set_buffer_size(b->ev.sk, 1 << 20, 0);
+	b->lfd.fd = nl_socket_get_fd(b->ev.sk);
+	b->lfd.ready = events_ready;
+	if (loop_add(&k->loop, &b->lfd) < 0) {
+		log_err("kernel: event loop: %s", strerror(errno));
+		goto err_close;
+	}
+	flush_tunnels(b);
+	*ctx = b;
+	return 0;
+
+err_close:
+	kvti_nl_close(&b->ev);
+	kvti_nl_close(&b->req);
+err_free:
+	free(b);
+	return -1;
+}
+
+static void k_close(void *ctx)
+{
+	struct kvti_backend *b = ctx;
+
+	loop_del(&b->k->loop, &b->lfd);
+	kvti_nl_close(&b->ev);
+	kvti_nl_close(&b->req);
+	free(b);
+}
+
+static int parse_spi(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[KVTI_A_MAX + 1];
+
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !attr_u32(tb[KVTI_A_SA_SPI], arg))
+		return -EBADMSG;
+	return 0;
+}
+
+static int k_spi_alloc(void *ctx, const char *ifname, uint32_t *spi)
+{
+	struct kvti_backend *b = ctx;
+	struct nl_msg *msg = request(b, KVTI_CMD_SPI_ALLOC, 0);
+	char why[512];
+	int ret;
+
+	if (!msg)
+		return -1;
+	*spi = 0;
+	ret = kvti_nl_request(&b->req, msg, parse_spi, spi);
+	kvti_nl_msg_free(msg);
+	if (ret < 0 || !*spi) {
+		log_warn("kernel: SPI_ALLOC for %s refused: %s", ifname,
+			 nl_why(&b->req, why, sizeof(why)));
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_id(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[KVTI_A_MAX + 1];
+
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !attr_u32(tb[KVTI_A_SA_ID], arg))
+		return -EBADMSG;
+	return 0;
+}
+
+/* SA_NEW's attributes; keys only here, and the message is wiped when freed. */
+static int put_sa(struct nl_msg *msg, const struct kernel_sa *sa)
+{
+	const struct esp_kernel_alg *a = sa->alg;
+	struct nlattr *life;
+
+	if (nla_put_string(msg, KVTI_A_IFNAME, sa->ifname) < 0 ||
+	    nla_put_u8(msg, KVTI_A_SA_DIR, sa->dir) < 0 ||
+	    nla_put_u32(msg, KVTI_A_SA_SPI, sa->spi) < 0 ||
+	    nla_put(msg, KVTI_A_SA_ENC_KEY, (int)sa->enc_key.len, sa->enc_key.p) < 0 ||
+	    nla_put_u32(msg, KVTI_A_SA_ICV_BITS, a->icv_bits) < 0 ||
+	    nla_put_u32(msg, KVTI_A_SA_REPLAY_WINDOW, sa->replay_window) < 0)
+		return -1;
+	if (a->aead) {
+		if (nla_put_string(msg, KVTI_A_SA_AEAD_ALG, a->aead) < 0)
+			return -1;
+	} else if (nla_put_string(msg, KVTI_A_SA_ENC_ALG, a->enc) < 0 ||
+		   nla_put_string(msg, KVTI_A_SA_AUTH_ALG, a->auth) < 0 ||
+		   nla_put(msg, KVTI_A_SA_AUTH_KEY, (int)sa->auth_key.len, sa->auth_key.p) < 0) {
+		return -1;
+	}
+	if (sa->esn && nla_put_flag(msg, KVTI_A_SA_ESN) < 0)
+		return -1;
+	if (sa->idle_time && nla_put_u32(msg, KVTI_A_SA_IDLE_TIME, sa->idle_time) < 0)
+		return -1;
+	if (sa->life_seconds || sa->life_kilobytes) {
+		life = nla_nest_start(msg, KVTI_A_SA_LIFE_HARD);
+		if (!life ||
+		    (sa->life_seconds &&
+		     nla_put_u64(msg, KVTI_LIFE_SECONDS, sa->life_seconds) < 0) ||
+		    (sa->life_kilobytes &&
+		     nla_put_u64(msg, KVTI_LIFE_BYTES, sa->life_kilobytes * 1024) < 0))
+			return -1;
+		nla_nest_end(msg, life);
+	}
+	return 0;
+}
+
+static int k_sa_add(void *ctx, const struct kernel_sa *sa, uint32_t *id)
+{
+	struct kvti_backend *b = ctx;
+	struct nl_msg *msg = request(b, KVTI_CMD_SA_NEW, NLM_F_ECHO);
+	char why[512];
+	int ret;
+
+	if (!msg)
+		return -1;
+	*id = 0;
+	if (put_sa(msg, sa) < 0) {
+		kvti_nl_msg_free(msg);
+		log_warn("kernel: SA_NEW for %s: message too large", sa->ifname);
+		return -1;
+	}
+	ret = kvti_nl_request(&b->req, msg, parse_id, id);
+	kvti_nl_msg_free(msg);
+	if (ret < 0 || !*id) {
+		log_warn("kernel: SA_NEW %s %s spi 0x%08" PRIx32 " %s refused: %s", sa->ifname,
+			 sa->dir == KVTI_DIR_IN ? "in" : "out", sa->spi,
+			 sa->alg->aead ? sa->alg->aead : sa->alg->enc,
+			 nl_why(&b->req, why, sizeof(why)));
+		return -1;
+	}
+	log_debug("kernel: SA %" PRIu32 " %s %s spi 0x%08" PRIx32, *id, sa->ifname,
+		  sa->dir == KVTI_DIR_IN ? "in" : "out", sa->spi);
+	return 0;
+}
+
+static int k_sa_del(void *ctx, const char *ifname, uint32_t id)
+{
+	struct kvti_backend *b = ctx;
+	struct nl_msg *msg = request(b, KVTI_CMD_SA_DEL, 0);
+	char why[512];
+	int ret;
+
+	if (!msg)
+		return -1;
+	if (nla_put_u32(msg, KVTI_A_SA_ID, id) < 0) {
+		kvti_nl_msg_free(msg);
+		return -1;
+	}
+	ret = kvti_nl_request(&b->req, msg, NULL, NULL);
+	kvti_nl_msg_free(msg);
+	if (ret == -ENOENT) {
+		/* A hard expiry removed it already. */
+		log_debug("kernel: SA %" PRIu32 " on %s was gone already", id, ifname);
+		return 0;
+	}
+	if (ret < 0) {
+		log_warn("kernel: SA_DEL %" PRIu32 " on %s refused: %s", id, ifname,
+			 nl_why(&b->req, why, sizeof(why)));
+		return -1;
+	}
+	return 0;
+}
+
+/* `sas`: the module's SAs on our tunnels (the kernel's view, not ours). */
+static int dump_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[KVTI_A_MAX + 1];
+	struct json *j = arg;
+	uint32_t id, spi;
+	char s[64];
+
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !attr_u32(tb[KVTI_A_SA_ID], &id))
+		return -EBADMSG;
+	json_open(j, NULL, '{');
+	json_uint(j, "id", id);
+	if (tb[KVTI_A_IFNAME]) {
+		snprintf(s, sizeof(s), "%.*s", (int)strnlen(nla_data(tb[KVTI_A_IFNAME]),
+			 (size_t)nla_len(tb[KVTI_A_IFNAME])), (const char *)nla_data(tb[KVTI_A_IFNAME]));
+		json_str(j, "tunnel", s);
+	}
+	if (tb[KVTI_A_SA_DIR])
+		json_str(j, "dir", attr_u8(tb[KVTI_A_SA_DIR]) == KVTI_DIR_IN ? "in" : "out");
+	if (attr_u32(tb[KVTI_A_SA_SPI], &spi))
+		json_hex32(j, "spi", spi);
+	json_bool(j, "esn", tb[KVTI_A_SA_ESN] != NULL);
+	json_close(j);
+	return 0;
+}
+
+static void k_dump(void *ctx, struct json *j)
+{
+	struct kvti_backend *b = ctx;
+	struct nl_msg *msg = request(b, KVTI_CMD_SA_GET, NLM_F_DUMP);
+
+	json_open(j, "sas", '[');
+	if (msg)
+		kvti_nl_request(&b->req, msg, dump_one, j);
+	kvti_nl_msg_free(msg);
+	json_close(j);
+}
+
+const struct backend_ops backend_kvti = {
+	.name = "kvti",
+	.open = k_open,
+	.close = k_close,
+	.spi_alloc = k_spi_alloc,
+	.spi_free = NULL,	/* the module expires unused reservations */
+	.sa_add = k_sa_add,
+	.sa_del = k_sa_del,
+	.dump = k_dump,
+};

@@ -1,0 +1,244 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kvti-timeout: 900
+#
+# kvti-keyer <-> kvti-keyer: two gateways, each with its own keyer keying
+# static kvti tunnels through the module (the genl backend), PSK.  Each side
+# initiates; ping and a TCP transfer cross; the SPIs in both kernels pair up;
+# a DELETE from either side empties both kernels; a keyer killed with
+# SIGKILL and started again brings the tunnel back with INITIAL_CONTACT and
+# leaves no stale SA on the other side; traffic on a tunnel without an SA
+# makes the module ask (ACQUIRE) and the keyer initiate; a hard expiry in
+# the module takes the CHILD SA down over IKE.
+#
+#   ns g1 (keyer g1)                                  ns g2 (keyer g2)
+#   vti1 198.51.100.1 ====== ESP, IPv4 outer ====== vti1 198.51.100.2
+#   vti6 203.0.113.1  ====== ESP, IPv6 outer ====== vti6 203.0.113.2
+#   veth e1 192.0.2.1      <--- IKE UDP 500 --->     veth e2 192.0.2.2
+#           2001:db8::1                                      2001:db8::2
+#
+# Waiting is by polling with a generous limit; no check depends on timing.
+
+source "$(dirname "$0")/lib.sh"
+
+KEYER=$KVTI_ROOT/keyer/kvti-keyer
+CTL=$KVTI_ROOT/keyer/keyer-ctl
+[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
+command -v jq >/dev/null || skip_all "jq is needed"
+D=$(mktemp -d /tmp/ike.XXXXXX)
+at_exit rm -rf "$D"
+
+kvti_gateways
+ip -n g1 addr add 2001:db8::1/64 dev e1 nodad
+ip -n g2 addr add 2001:db8::2/64 dev e2 nodad
+kvti -n g1 tunnel add vti6 local 2001:db8::1 remote 2001:db8::2
+kvti -n g2 tunnel add vti6 local 2001:db8::2 remote 2001:db8::1
+for n in 1 2; do
+	ip -n g$n link set vti6 addrgenmode none
+	ip -n g$n link set vti6 up
+	ip -n g$n addr add 203.0.113.$n/32 peer 203.0.113.$((3 - n))/32 dev vti6
+done
+
+# conf N: keyer gN's configuration, both tunnels.
+conf() {
+	local me=$1 peer=$((3 - $1))
+	cat >"$D/g$me.conf" <<-EOF
+	retransmit-timeout = 1000
+	retransmit-tries = 6
+	keyring k {
+		peer 192.0.2.$peer { pre-shared-key = "ike.sh v4 key" }
+		peer 2001:db8::$peer { pre-shared-key = "ike.sh v6 key" }
+	}
+	ike-profile ike { proposals = aes256gcm16-prfsha384-ecp384; keyring = k }
+	ipsec-profile esp { proposals = aes256gcm16-esn, aes128-sha256; replay-window = 1024 }
+	ipsec-profile esp6 { proposals = aes128-sha256; lifetime = 3600 seconds, 2560 kilobytes }
+	tunnel vti1 { local = 192.0.2.$me; peer = 192.0.2.$peer; ike-profile = ike; ipsec-profile = esp }
+	tunnel vti6 { local = 2001:db8::$me; peer = 2001:db8::$peer; ike-profile = ike; ipsec-profile = esp6 }
+	EOF
+}
+
+# start N [OPTIONS]: keyer gN in its netns, in the foreground, logging to $D.
+start() {
+	local n=$1 i
+	shift
+	rm -f "$D/g$n.sock"
+	ip netns exec g$n "$KEYER" -c "$D/g$n.conf" -f -d -s "$D/g$n.sock" "$@" \
+		>/dev/null 2>>"$D/g$n.log" &
+	echo $! >"$D/g$n.pid"
+	for ((i = 0; i < 200; i++)); do
+		[ -S "$D/g$n.sock" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stop() { # N: SIGTERM, and wait for the exit status
+	local pid st=0
+	pid=$(cat "$D/g$1.pid")
+	kill -TERM "$pid"
+	wait "$pid" || st=$?
+	return $st
+}
+at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
+
+ctl() { "$CTL" "$D/g$1.sock" "$2" ${3:+"$3"}; }
+# eventually SECONDS CMD...: polls CMD until it succeeds.
+eventually() {
+	local limit=$(($1 * 5)) i=0
+	shift
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.2
+	done
+}
+n_sa() { kvti -n g$1 -j sa show dev "$2" | jq length; }	# N DEV
+n_sa_is() { [ "$(n_sa "$1" "$2")" = "$3" ]; }
+both_have() { n_sa_is 1 "$1" "$2" && n_sa_is 2 "$1" "$2"; }	# DEV COUNT
+spis() { kvti -n g$1 -j sa show dev "$2" | jq -r ".[] | select(.dir == \"$3\") | .spi" | sort; }
+# pair FROM TO DEV: FROM's outbound SPIs are TO's inbound SPIs.
+pair() { local o; o=$(spis "$1" "$3" out); [ -n "$o" ] && [ "$o" = "$(spis "$2" "$3" in)" ]; }
+ike_up() { # N DEV: an established IKE SA for the tunnel
+	ctl "$1" show | jq -e ".ike_sas | map(select(.tunnel == \"$2\" and .state == \"established\")) | length == 1"
+}
+ping_ok() { ip netns exec g$1 ping -q -c 3 -i 0.2 -W 2 "$2"; }	# N ADDR
+logged() { grep -Eq -- "$2" "$D/g$1.log"; }
+
+# xfer N ADDR: a TCP transfer from gN to ADDR (in the other netns), sha256
+# compared at both ends.
+xfer() {
+	local from=$1 to=$((3 - $1)) addr=$2 port=$((5000 + RANDOM % 1000)) r s i pid
+	ip netns exec g$to python3 "$KVTI_ROOT/selftests/tcp_xfer.py" recv "$addr" $port \
+		>"$D/recv.out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$D/recv.out" && break
+		sleep 0.1
+	done
+	s=$(ip netns exec g$from python3 "$KVTI_ROOT/selftests/tcp_xfer.py" send "$addr" $port 2000000)
+	wait $pid
+	r=$(grep -v ready "$D/recv.out")
+	echo "sent $s received $r"
+	[ -n "$s" ] && [ "$s" = "$r" ]
+}
+
+conf 1
+conf 2
+
+# --- 1. g2 waits, g1 initiates at start; time to the first ping ---------
+check "keyer g2 starts (kvti backend, passive)" start 2 --passive
+t0=${EPOCHREALTIME/./}
+check "keyer g1 starts and initiates its tunnels" start 1
+first=
+for ((i = 0; i < 300; i++)); do
+	if ip netns exec g1 ping -q -c 1 -W 1 198.51.100.2 >/dev/null 2>&1; then
+		first=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
+		break
+	fi
+	sleep 0.1
+done
+check "a ping crosses vti1 after g1's keyer starts" test -n "$first"
+echo "    # keyer start to first ping through vti1: ${first:-never} ms"
+for n in 1 2; do
+	grep -E "retransmit|ike-sa|child-sa|warning|error" "$D/g$n.log" | head -n 8 | sed "s/^/    # g$n: /"
+done
+check "g1 logs the backend as kvti" logged 1 "backend kvti"
+check "vti1: IKE SA established on g1" eventually 30 ike_up 1 vti1
+check "vti1: IKE SA established on g2" eventually 30 ike_up 2 vti1
+check "vti1: 2 kernel SAs on each side" eventually 30 both_have vti1 2
+check "vti1: g1 out SPI = g2 in SPI" pair 1 2 vti1
+check "vti1: g2 out SPI = g1 in SPI" pair 2 1 vti1
+check_eq "vti1: the kernel SAs carry ESN and AES-GCM" "true rfc4106(gcm(aes))" \
+	"$(kvti -n g1 -j sa show dev vti1 | jq -r '.[0] | "\(.esn) \(.aead)"')"
+check_eq "vti1: the profile's replay window reached the kernel" 1024 \
+	"$(kvti -n g2 -j sa show dev vti1 | jq -r '.[] | select(.dir == "in") | .replay_window')"
+check "vti1: ping g1 -> g2" ping_ok 1 198.51.100.2
+check "vti1: ping g2 -> g1" ping_ok 2 198.51.100.1
+check "vti1: TCP g1 -> g2, sha256 matches" xfer 1 198.51.100.2
+check "vti1: TCP g2 -> g1, sha256 matches" xfer 2 198.51.100.1
+check_match "vti1: the traffic went through ESP (g2 inbound SA counted it)" '^[1-9][0-9]{3,}$' \
+	"$(kvti -n g2 -j -s sa show dev vti1 | jq -r '[.[] | select(.dir == "in") | .stats.rx_packets] | add')"
+check "vti6 (IPv6 outer): up too, 2 SAs each side" eventually 30 both_have vti6 2
+check "vti6: AES-CBC with HMAC-SHA256-128 in the kernel" sh -c \
+	"[ \"\$(kvti -n g1 -j sa show dev vti6 | jq -r '.[0] | \"\(.enc) \(.auth) \(.icv_bits)\"')\" = 'cbc(aes) hmac(sha256) 128' ]"
+check "vti6: ping g2 -> g1" ping_ok 2 203.0.113.1
+check "vti6: TCP g1 -> g2, sha256 matches" xfer 1 203.0.113.2
+
+# --- 2. DELETE from the responder, then g2 initiates, DELETE from g1 -----
+check "vti1: down on g2 (responder)" ctl 2 down vti1
+check "vti1: DELETE from g2 empties both kernels" eventually 30 both_have vti1 0
+check "vti6: untouched by vti1's DELETE" both_have vti6 2
+t0=${EPOCHREALTIME/./}
+check "vti1: up on g2 (now the initiator)" ctl 2 up vti1
+first=
+for ((i = 0; i < 300; i++)); do
+	if ip netns exec g2 ping -q -c 1 -W 1 198.51.100.1 >/dev/null 2>&1; then
+		first=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
+		break
+	fi
+	sleep 0.1
+done
+echo "    # warm (crypto modules loaded): 'up' to first ping through vti1: ${first:-never} ms"
+check "vti1: 2 kernel SAs on each side again" eventually 30 both_have vti1 2
+check_eq "vti1: g2 is the initiator" initiator \
+	"$(ctl 2 show | jq -r '.ike_sas[] | select(.tunnel == "vti1") | .role')"
+check "vti1: SPIs pair up (g1 -> g2)" pair 1 2 vti1
+check "vti1: SPIs pair up (g2 -> g1)" pair 2 1 vti1
+check "vti1: ping g2 -> g1" ping_ok 2 198.51.100.1
+check "vti1: ping g1 -> g2" ping_ok 1 198.51.100.2
+check "vti1: down on g1" ctl 1 down vti1
+check "vti1: DELETE from g1 empties both kernels" eventually 30 both_have vti1 0
+check "vti1: no IKE SA left on g2" sh -c \
+	"[ \"\$('$CTL' $D/g2.sock show | jq '[.ike_sas[] | select(.tunnel == \"vti1\")] | length')\" = 0 ]"
+
+# --- 3. ACQUIRE: traffic on a tunnel without SA starts IKE ---------------
+# g2 is passive: only the module's ACQUIRE can make it initiate.
+ip netns exec g2 ping -q -c 1 -W 1 198.51.100.1 >/dev/null 2>&1
+check "vti1: a packet without SA on g2 -> ACQUIRE -> g2 initiates" eventually 30 both_have vti1 2
+check_eq "vti1: g2 initiated" initiator \
+	"$(ctl 2 show | jq -r '.ike_sas[] | select(.tunnel == "vti1") | .role')"
+check "vti1: ping g2 -> g1 after ACQUIRE" ping_ok 2 198.51.100.1
+
+# --- 4. SIGKILL g1's keyer, start it again: INITIAL_CONTACT --------------
+old_in=$(spis 2 vti1 in)
+kill -KILL "$(cat "$D/g1.pid")"
+wait "$(cat "$D/g1.pid")" 2>/dev/null
+check_eq "killed keyer: its kernel SAs stay behind on g1" 2 "$(n_sa 1 vti1)"
+check "keyer g1 starts again (passive)" start 1 --passive
+check "g1 flushed what the dead keyer left (0 SAs on vti1)" eventually 30 n_sa_is 1 vti1 0
+check "vti1: up on g1" ctl 1 up vti1
+check "vti1: g2 logs INITIAL_CONTACT removing the stale IKE SA" \
+	eventually 30 logged 2 "INITIAL_CONTACT from .*: 1 stale IKE SA removed"
+check "vti1: 2 kernel SAs on each side, no stale one" eventually 30 both_have vti1 2
+check_eq "vti1: one IKE SA on g2" 1 \
+	"$(ctl 2 show | jq '[.ike_sas[] | select(.tunnel == "vti1")] | length')"
+check "vti1: g2's inbound SPI is a new one" test "$(spis 2 vti1 in)" != "$old_in"
+check "vti1: SPIs pair up after the restart (g1 -> g2)" pair 1 2 vti1
+check "vti1: SPIs pair up after the restart (g2 -> g1)" pair 2 1 vti1
+check "vti1: ping g1 -> g2 after the restart" ping_ok 1 198.51.100.2
+check "vti6: also back (g1 up vti6)" sh -c "'$CTL' $D/g1.sock up vti6 >/dev/null"
+check "vti6: 2 kernel SAs on each side, no stale one" eventually 30 both_have vti6 2
+check "vti6: ping g1 -> g2" ping_ok 1 203.0.113.2
+
+# --- 5. a hard expiry (vti6: 2560 kilobytes) deletes the CHILD SA over IKE
+ip netns exec g1 ping -q -f -c 3000 -s 1400 -w 90 203.0.113.2 >/dev/null 2>&1
+check "vti6: a hard byte expiry is logged by a keyer" eventually 30 sh -c \
+	"grep -q 'kernel: hard expire' $D/g1.log $D/g2.log"
+check "vti6: ... and the CHILD SA leaves both kernels (DELETE over IKE)" eventually 30 both_have vti6 0
+check "vti6: ... while the IKE SA stays" ike_up 1 vti6
+check "vti1: untouched by vti6's expiry" both_have vti1 2
+
+# --- 6. clean exit: SIGTERM deletes everything everywhere -----------------
+check "keyer g1 exits 0 on SIGTERM" stop 1
+check "g1's DELETEs empty both kernels" eventually 30 sh -c \
+	"[ \$(kvti -n g1 -j sa show | jq length) = 0 ] && [ \$(kvti -n g2 -j sa show | jq length) = 0 ]"
+check "keyer g2 exits 0 on SIGTERM" stop 2
+check "no pre-shared key in the logs" sh -c "! grep -q 'ike.sh v' $D/g1.log $D/g2.log"
+check "no refusal by the kernel logged" sh -c "! grep -q 'refused' $D/g1.log $D/g2.log"
+if [ "$__kvti_failed" != 0 ]; then
+	for n in 1 2; do
+		echo "    # --- keyer g$n log (tail)"
+		tail -n 40 "$D/g$n.log" | sed 's/^/    # /'
+	done
+fi
+
+finish

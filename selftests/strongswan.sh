@@ -1,0 +1,276 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kvti-timeout: 1200
+#
+# kvti-keyer <-> strongSwan 5.9 (charon, kernel-netlink: native XFRM on an
+# xfrm interface, if_id 42, configured by swanctl over its vici socket).
+# For each proposal pair, kvti initiates once and charon once; a ping
+# crosses both ways and the SPIs agree between the kvti module and XFRM.
+# A wrong PSK fails with AUTHENTICATION_FAILED and installs nothing on
+# either side; proposals that do not meet fail with NO_PROPOSAL_CHOSEN.
+#
+#   ns k (kvti-keyer)                              ns s (charon)
+#   vti1 198.51.100.1 ======== ESP ========= xfrm42 198.51.100.2 (if_id 42)
+#   veth k0 192.0.2.1   <--- IKE UDP 500 --->  veth s0 192.0.2.2
+#
+# charon runs in its own mount namespace with a private /run (it always
+# writes /var/run/charon.pid), its own strongswan.conf and vici socket,
+# mobike = no, and never rekeys (rekey_time = 0, rand_time = 0).
+
+source "$(dirname "$0")/lib.sh"
+
+KEYER=$KVTI_ROOT/keyer/kvti-keyer
+CTL=$KVTI_ROOT/keyer/keyer-ctl
+CHARON=/usr/lib/ipsec/charon
+[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
+[ -x "$CHARON" ] && command -v swanctl >/dev/null || skip_all "strongSwan (charon, swanctl) not installed"
+command -v jq >/dev/null || skip_all "jq is needed"
+modprobe -a xfrm_user xfrm_interface esp4 esp6 sha512_generic drbg 2>/dev/null
+
+D=$(mktemp -d /tmp/strongswan.XXXXXX)
+at_exit rm -rf "$D"
+at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
+VICI=unix://$D/charon.vici
+K="ip netns exec k"
+S="ip netns exec s"
+
+ns_add k s
+ip link add k0 netns k type veth peer name s0 netns s
+$K ip addr add 192.0.2.1/24 dev k0
+$S ip addr add 192.0.2.2/24 dev s0
+$K ip link set k0 up
+$S ip link set s0 up
+kvti -n k tunnel add vti1 local 192.0.2.1 remote 192.0.2.2
+$K ip link set vti1 addrgenmode none
+$K ip link set vti1 up
+$K ip addr add 198.51.100.1/32 peer 198.51.100.2/32 dev vti1
+$S ip link add xfrm42 type xfrm dev s0 if_id 42
+$S ip link set xfrm42 up
+$S ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev xfrm42
+
+cat >"$D/strongswan.conf" <<EOF
+charon {
+	port = 500
+	port_nat_t = 4500
+	install_routes = no
+	install_virtual_ip = no
+	retransmit_timeout = 2
+	retransmit_tries = 4
+	plugins {
+		vici {
+			socket = $VICI
+		}
+	}
+	filelog {
+		charon {
+			path = $D/charon.log
+			default = 1
+			ike = 2
+			knl = 2
+			flush_line = yes
+		}
+	}
+}
+EOF
+
+# charon in ns s, own mount namespace and /run; waits for the vici socket.
+start_charon() {
+	local i
+	rm -f "$D/charon.vici"
+	$S unshare -m sh -c "mount -t tmpfs tmpfs /run && \
+		STRONGSWAN_CONF=$D/strongswan.conf exec $CHARON" >/dev/null 2>>"$D/charon.err" &
+	echo $! >"$D/charon.pid"
+	for ((i = 0; i < 600; i++)); do
+		[ -S "$D/charon.vici" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# swan_conf IKE ESP PSK: charon's connection to the keyer, loaded over vici.
+swan_conf() {
+	cat >"$D/swanctl.conf" <<-EOF
+	connections {
+		kvti {
+			version = 2
+			local_addrs = 192.0.2.2
+			remote_addrs = 192.0.2.1
+			proposals = $1
+			mobike = no
+			rekey_time = 0
+			reauth_time = 0
+			dpd_delay = 0
+			local {
+				auth = psk
+				id = 192.0.2.2
+			}
+			remote {
+				auth = psk
+				id = 192.0.2.1
+			}
+			children {
+				net {
+					local_ts = 0.0.0.0/0
+					remote_ts = 0.0.0.0/0
+					esp_proposals = $2
+					if_id_in = 42
+					if_id_out = 42
+					mode = tunnel
+					start_action = none
+					rekey_time = 0
+					rand_time = 0
+				}
+			}
+		}
+	}
+	secrets {
+		ike-kvti {
+			id = 192.0.2.1
+			secret = "$3"
+		}
+	}
+	EOF
+	# swanctl also looks for credential folders beside the file: noise.
+	$S swanctl --load-all --noprompt --file "$D/swanctl.conf" --uri "$VICI" 2>"$D/swanctl.err" |
+		tee "$D/swanctl.out" | grep -q "loaded connection .kvti." ||
+		{ cat "$D/swanctl.out" "$D/swanctl.err"; return 1; }
+}
+
+# keyer_conf IKE ESP PSK
+keyer_conf() {
+	cat >"$D/keyer.conf" <<-EOF
+	retransmit-timeout = 2000
+	retransmit-tries = 3
+	keyring k { peer 192.0.2.2 { pre-shared-key = "$3" } }
+	ike-profile ike { proposals = $1; keyring = k }
+	ipsec-profile esp { proposals = $2 }
+	tunnel vti1 { local = 192.0.2.1; peer = 192.0.2.2; ike-profile = ike; ipsec-profile = esp }
+	EOF
+}
+start_keyer() {
+	local i
+	rm -f "$D/keyer.sock" "$D/keyer.log"
+	$K "$KEYER" -c "$D/keyer.conf" -f -d --passive -s "$D/keyer.sock" \
+		>/dev/null 2>>"$D/keyer.log" &
+	echo $! >"$D/keyer.pid"
+	for ((i = 0; i < 200; i++)); do
+		[ -S "$D/keyer.sock" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stop_keyer() {
+	local pid
+	pid=$(cat "$D/keyer.pid")
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$D/keyer.pid"
+}
+ctl() { "$CTL" "$D/keyer.sock" "$1" ${2:+"$2"}; }
+eventually() { # SECONDS CMD...
+	local limit=$(($1 * 5)) i=0
+	shift
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.2
+	done
+}
+n_kvti() { kvti -n k -j sa show dev vti1 | jq length; }
+n_xfrm() { $S ip -o xfrm state | wc -l; }
+installed() { [ "$(n_kvti)" = 2 ] && [ "$(n_xfrm)" = 2 ]; }
+empty() { [ "$(n_kvti)" = 0 ] && [ "$(n_xfrm)" = 0 ]; }
+kvti_spis() { kvti -n k -j sa show dev vti1 | jq -r ".[] | select(.dir == \"$1\") | .spi" | sort; }
+# XFRM's states to DST, SPIs in decimal as kvti -j prints them.
+xfrm_spis() {
+	local x
+	$S ip xfrm state list dst "$1" | awk '$1 == "proto" && $3 == "spi" { print $4 }' |
+		while read -r x; do echo $((x)); done | sort
+}
+spis_agree() {
+	[ -n "$(kvti_spis in)" ] && [ "$(kvti_spis in)" = "$(xfrm_spis 192.0.2.1)" ] &&
+		[ "$(kvti_spis out)" = "$(xfrm_spis 192.0.2.2)" ]
+}
+ping_ok() { ip netns exec $1 ping -q -c 3 -i 0.2 -W 2 "$2"; }
+klogged() { grep -Eq -- "$1" "$D/keyer.log"; }
+clogged() { grep -Eq -- "$1" "$D/charon.log"; }
+dump_logs() {
+	echo "--- keyer"; tail -n 30 "$D/keyer.log"
+	echo "--- charon"; tail -n 60 "$D/charon.log"
+}
+
+check "charon starts in ns s" start_charon
+
+# pair IKE ESP KVTI-ESP WHO: kvti and charon bring vti1/xfrm42 up, WHO initiates.
+pair() {
+	local ike=$1 esp=$2 kesp=$3 who=$4 tag="$1 / esp $2, $4 initiates" f0=$__kvti_failed
+	local ini=
+	keyer_conf "$ike" "$kesp" "strongswan.sh $ike"
+	start_keyer
+	check "$tag: swanctl loads the connection" swan_conf "$ike" "$esp" "strongswan.sh $ike"
+	if [ "$who" = kvti ]; then
+		ctl up vti1 >/dev/null
+	else
+		$S swanctl --initiate --child net --timeout 60 --uri "$VICI" >/dev/null 2>&1 &
+		ini=$!
+	fi
+	check "$tag: 2 SAs in kvti and 2 in XFRM" eventually 60 installed
+	check "$tag: SPIs agree between kvti and XFRM" spis_agree
+	check "$tag: ping kvti -> strongSwan" ping_ok k 198.51.100.2
+	check "$tag: ping strongSwan -> kvti" ping_ok s 198.51.100.1
+	check_eq "$tag: keyer's IKE SA established" established \
+		"$(ctl show | jq -r '.ike_sas[0].state')"
+	[ -z "$ini" ] || wait "$ini"
+	stop_keyer
+	check "$tag: kvti's DELETE on exit empties both sides" eventually 30 empty
+	$S swanctl --terminate --ike kvti --force --uri "$VICI" >/dev/null 2>&1
+	[ "$__kvti_failed" = "$f0" ] || dump_logs | __kvti_diag
+}
+
+pair aes256gcm16-prfsha384-ecp384 aes256gcm16 aes256gcm16 kvti
+pair aes256gcm16-prfsha384-ecp384 aes256gcm16 aes256gcm16 strongswan
+pair aes128-sha256-modp2048 aes128-sha256 aes128-sha256 kvti
+pair aes128-sha256-modp2048 aes128-sha256 aes128-sha256 strongswan
+pair chacha20poly1305-prfsha256-x25519 chacha20poly1305 chacha20poly1305 kvti
+pair chacha20poly1305-prfsha256-x25519 chacha20poly1305 chacha20poly1305 strongswan
+
+# A wrong pre-shared key, kvti initiating: AUTHENTICATION_FAILED, nothing installed.
+f0=$__kvti_failed
+keyer_conf aes256gcm16-prfsha384-ecp384 aes256gcm16 "the right key"
+start_keyer
+check "wrong PSK: swanctl loads the connection" swan_conf aes256gcm16-prfsha384-ecp384 aes256gcm16 "a wrong key"
+ctl up vti1 >/dev/null
+check "wrong PSK (kvti initiates): the keyer hears AUTHENTICATION_FAILED" \
+	eventually 60 klogged "auth failed vti1 .*AUTHENTICATION_FAILED"
+check "wrong PSK (kvti initiates): charon logs the failed authentication" \
+	eventually 30 clogged "MAC mismatched|N\\(AUTH_FAILED\\)"
+check "wrong PSK (kvti initiates): nothing installed on either side" empty
+# ... and charon initiating.
+$S swanctl --initiate --child net --timeout 30 --uri "$VICI" >/dev/null 2>&1
+check "wrong PSK (charon initiates): the keyer refuses the AUTH" \
+	eventually 30 klogged "auth failed vti1"
+check "wrong PSK (charon initiates): charon hears AUTHENTICATION_FAILED" \
+	eventually 30 clogged "received AUTHENTICATION_FAILED"
+check "wrong PSK (charon initiates): nothing installed on either side" empty
+stop_keyer
+[ "$__kvti_failed" = "$f0" ] || dump_logs | __kvti_diag
+
+# Proposals that do not meet.
+f0=$__kvti_failed
+keyer_conf aes128-sha256-modp2048 aes128-sha256 "proposals"
+start_keyer
+check "mismatch: swanctl loads the connection" swan_conf aes256gcm16-prfsha384-ecp384 aes256gcm16 "proposals"
+ctl up vti1 >/dev/null
+check "IKE proposal mismatch (kvti initiates): NO_PROPOSAL_CHOSEN" \
+	eventually 60 klogged "ike-sa failed vti1 .*NO_PROPOSAL_CHOSEN"
+$S swanctl --initiate --child net --timeout 30 --uri "$VICI" >/dev/null 2>&1
+check "IKE proposal mismatch (charon initiates): charon hears NO_PROPOSAL_CHOSEN" \
+	eventually 30 clogged "received NO_PROPOSAL_CHOSEN"
+check "IKE proposal mismatch: nothing installed on either side" empty
+stop_keyer
+[ "$__kvti_failed" = "$f0" ] || dump_logs | __kvti_diag
+
+check "charon exits on SIGTERM" sh -c "kill -TERM \$(cat $D/charon.pid)"
+check "no pre-shared key in the keyer's log" sh -c "! grep -q 'strongswan.sh\\|the right key' $D/keyer.log"
+
+finish
