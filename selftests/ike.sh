@@ -225,6 +225,11 @@ check "vti6: a hard byte expiry is logged by a keyer" eventually 30 sh -c \
 	"grep -q 'kernel: hard expire' $D/g1.log $D/g2.log"
 check "vti6: ... and the CHILD SA leaves both kernels (DELETE over IKE)" eventually 30 both_have vti6 0
 check "vti6: ... while the IKE SA stays" ike_up 1 vti6
+no_child() { ctl "$1" show | jq -e '[.ike_sas[] | select(.tunnel == "vti6") | .child_sas[]] | length == 0'; }
+no_children() { no_child 1 && no_child 2; }
+check "vti6: neither keyer holds the CHILD SA any more" eventually 30 no_children
+check "vti6: the CHILD SA's deletion is logged by both keyers" eventually 30 sh -c \
+	"grep -q 'child-sa deleted vti6' $D/g1.log && grep -q 'child-sa deleted vti6' $D/g2.log"
 check "vti1: untouched by vti6's expiry" both_have vti1 2
 
 # --- 6. clean exit: SIGTERM deletes everything everywhere -----------------

@@ -251,13 +251,6 @@ static bool match_cursor(const struct sa_rec *s, const void *arg)
 	return c <= 0x7fffffff && s->id >= c;
 }
 
-static void get_cb(const struct nlmsghdr *nh, void *arg)
-{
-	struct recs *r = arg;
-
-	sa_cb(nh, r);
-}
-
 /* SA_GET doit by id, and by tunnel + direction + SPI. */
 static void check_get(struct nlsock *s, const struct sa_rec *sa, bool by_spi)
 {
@@ -274,7 +267,7 @@ static void check_get(struct nlsock *s, const struct sa_rec *sa, bool by_spi)
 	} else {
 		a_u32(&q.l, KVTI_A_SA_ID, sa->id);
 	}
-	err = req_do(s, &q, get_cb, &got, &r);
+	err = req_do(s, &q, sa_cb, &got, &r);
 	if (err == -ENOENT && sa->hard_secs) {
 		recs_free(&got);
 		return;
