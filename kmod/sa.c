@@ -69,12 +69,6 @@ unsigned int kvti_sa_overhead(const struct kvti_sa *sa)
 	       sa->icvlen;
 }
 
-/* TEMPORARY, issue 6: a deliberate use-after-free to prove that make
- * check-debug catches one.  Reverted by the next commit. */
-static bool test_uaf;
-module_param(test_uaf, bool, 0644);
-MODULE_PARM_DESC(test_uaf, "test only: read an SA after freeing it");
-
 static void sa_free_work(struct work_struct *work)
 {
 	struct kvti_sa *sa = container_of(work, struct kvti_sa, free_work);
@@ -84,8 +78,6 @@ static void sa_free_work(struct work_struct *work)
 	free_percpu(sa->stats);
 	dev_put(sa->tunnel->dev);
 	kfree(sa);
-	if (READ_ONCE(test_uaf))
-		pr_info("freed SA %u\n", READ_ONCE(sa->id));
 }
 
 void kvti_sa_put(struct kvti_sa *sa)
