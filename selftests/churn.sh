@@ -22,7 +22,12 @@ source "$(dirname "$0")/lib.sh"
 
 NLFUZZ=$KVTI_ROOT/selftests/fuzz/nlfuzz
 KO=$KVTI_KO
-COUNT=${KVTI_CHURN_COUNT:-100000}
+# On the debug kernel a cycle costs ten times more: 10000 there.
+if [ -n "${KVTI_DEBUG_KERNEL:-}" ]; then
+	COUNT=${KVTI_CHURN_COUNT:-10000}
+else
+	COUNT=${KVTI_CHURN_COUNT:-100000}
+fi
 HALF=$((COUNT / 2))
 # Growth allowed, in KiB, whatever COUNT: well above the noise (slab
 # pages kept on per-CPU partial lists, populated per-CPU chunks: a few
@@ -88,7 +93,13 @@ echo "    # unreclaimable slab + percpu: $before KiB before, $after KiB after $C
 LC_ALL=C join "$__kvti_tmp/slab.before" "$__kvti_tmp/slab.after" |
 	awk '{ d = $3 - $2; if (d > 64) print d, $1 }' | sort -rn | head -n 6 |
 	awk '{ printf "    # slab %s grew %d KiB\n", $2, $1 }'
-check "kernel memory growth under $LIMIT_KB KiB" test "$growth" -lt "$LIMIT_KB"
+# KASAN's quarantine keeps freed objects allocated for a while (up to
+# 1/32 of memory): there kmemleak, scanned by the runner, is the judge.
+if [ -n "${KVTI_DEBUG_KERNEL:-}" ]; then
+	echo "    # debug kernel: growth not judged (KASAN quarantine); kmemleak is"
+else
+	check "kernel memory growth under $LIMIT_KB KiB" test "$growth" -lt "$LIMIT_KB"
+fi
 
 # Tear down: namespaces with their tunnels, then the module.
 check "delete ch1 and ch2" sh -c 'ip netns del ch1 && ip netns del ch2'

@@ -37,6 +37,8 @@ KO=${KVTI_KO:-$ROOT/kmod/kvti.ko}
 KMEMLEAK=/sys/kernel/debug/kmemleak
 DEBUG_KERNEL=
 [ -e "$KMEMLEAK" ] && DEBUG_KERNEL=1
+# Tests may scale their work down on the debug kernel.
+export KVTI_DEBUG_KERNEL=$DEBUG_KERNEL
 SCALE=${KVTI_TIMEOUT_SCALE:-${DEBUG_KERNEL:+6}}
 SCALE=${SCALE:-1}
 RESULTS=${KVTI_RESULTS:-$ROOT/build/vm/results}
