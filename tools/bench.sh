@@ -31,7 +31,11 @@
 # Knobs (environment; KVTI_* reach the VM): KVTI_BENCH_ONLY="kvti xfrm"
 # (subset, in order), KVTI_BENCH_TCP=8 (s), KVTI_BENCH_UDP=4 (s),
 # KVTI_BENCH_WINDOW=1024 (replay window of both ESP contenders),
-# KVTI_BENCH_TCRYPT=0 (skip the crypto ceiling; it takes about a minute).
+# KVTI_BENCH_TCRYPT=0 (skip the crypto ceiling; it takes about a minute),
+# KVTI_BENCH_ROUNDS=3: every contender is measured that many times,
+# interleaved (kvti, xfrm, wireguard, veth, kvti, ...) so that a slow
+# moment of the host hits all of them; the table shows each metric's
+# median and the per-round TCP numbers are listed under it.
 # The table also goes to $KVTI_RESULTS/bench.txt (build/vm/results/ on the
 # host), raw iperf3 JSON and the tcrypt log next to it.
 set -u
@@ -45,6 +49,7 @@ OMIT=2
 TCRYPT=${KVTI_BENCH_TCRYPT:-1}
 TMTU=1420
 WINDOW=${KVTI_BENCH_WINDOW:-1024}
+ROUNDS=${KVTI_BENCH_ROUNDS:-3}
 OUTDIR=${KVTI_RESULTS:-$ROOT/build/bench}
 mkdir -p "$OUTDIR"
 OUT=$OUTDIR/bench.txt
@@ -56,6 +61,7 @@ KB=0x202122232425262728292a2b2c2d2e2f30313233
 ALG='rfc4106(gcm(aes))'
 
 log() { echo "bench: $*" >&2; }
+isnum() { [[ ${1:-} =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
 SERVER=
 cleanup() {
 	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
@@ -233,27 +239,44 @@ measure() {
 }
 
 KVTI_SAS=
+METRICS="TCP RETR UDP UDPTX UDPLOSS RTT CPU CPUPCT"
+declare -A L_TCP L_RETR L_UDP L_UDPTX L_UDPLOSS L_RTT L_CPU L_CPUPCT
+# median LIST: the middle value of numbers ("fail" if any is not one)
+median() {
+	local v
+	for v in $1; do isnum "$v" || { echo fail; return; }; done
+	[ -n "${1// /}" ] || { echo fail; return; }
+	tr ' ' '\n' <<<"$1" | grep . | sort -g |
+		awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
 start=$(date +%s)
+for round in $(seq 1 "$ROUNDS"); do
 for c in $CONTENDERS; do
-	log "== $c"
+	log "== $c (round $round of $ROUNDS)"
 	cleanup
+	for m in $METRICS; do eval "R_$m[\$c]="; done
 	if ! underlay || ! setup_$c; then
 		log "$c: setup failed"
 		R_TCP[$c]=fail
-		continue
+	else
+		if [ $c = veth ]; then measure $c wan; else measure $c; fi
+		log "$c: tcp ${R_TCP[$c]} Mbit/s, udp ${R_UDP[$c]:-} pps, rtt ${R_RTT[$c]} ms," \
+			"cpu ${R_CPU[$c]:-} s/Gbit, retransmits ${R_RETR[$c]:-}, encrypted ${R_ENC[$c]:-}," \
+			"gw2 drops ${R_DROP[$c]:-}"
+		if [ $c = kvti ] && [ "$round" = "$ROUNDS" ]; then
+			KVTI_SAS=$(for ns in gw1 gw2; do
+				echo "-- $ns: kvti -s sa show"; kvti -n $ns -s sa show
+				echo "-- $ns: kvti stats show"; kvti -n $ns stats show
+				echo "-- $ns: ip -s link show vti1"; ip -n $ns -s link show vti1
+			done 2>&1)
+		fi
 	fi
-	if [ $c = veth ]; then measure $c wan; else measure $c; fi
-	log "$c: tcp ${R_TCP[$c]} Mbit/s, udp ${R_UDP[$c]:-} pps, rtt ${R_RTT[$c]} ms," \
-		"cpu ${R_CPU[$c]:-} s/Gbit, retransmits ${R_RETR[$c]:-}, encrypted ${R_ENC[$c]:-}," \
-		"gw2 drops ${R_DROP[$c]:-}"
-	if [ $c = kvti ]; then
-		KVTI_SAS=$(for ns in gw1 gw2; do
-			echo "-- $ns: kvti -s sa show"; kvti -n $ns -s sa show
-			echo "-- $ns: kvti stats show"; kvti -n $ns stats show
-			echo "-- $ns: ip -s link show vti1"; ip -n $ns -s link show vti1
-		done 2>&1)
-	fi
+	for m in $METRICS; do eval "L_$m[\$c]+=\" \${R_$m[\$c]:-fail}\""; done
 	cleanup
+done
+done
+for c in $CONTENDERS; do
+	for m in $METRICS; do eval "R_$m[\$c]=\$(median \"\${L_$m[\$c]}\")"; done
 done
 net_secs=$(($(date +%s) - start))
 # Which implementations the ESP contenders got (instantiated, by priority).
@@ -288,7 +311,6 @@ fi
 
 # ---- report ---------------------------------------------------------------
 
-isnum() { [[ ${1:-} =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
 ratio() { # VALUE BASE
 	if isnum "$1" && isnum "$2" && [ "$(awk -v b="$2" 'BEGIN { print (b > 0) }')" = 1 ]; then
 		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
@@ -317,6 +339,7 @@ report() {
 	echo "(of $NCPU) during the TCP run; CPU s/Gb = busyCPU / Gbit/s (sender and receiver together)."
 	echo "ESP: no ESN, replay window $WINDOW; rfc4106(gcm(aes)) drivers in /proc/crypto: ${AEADS:-?}"
 	echo "Ratios are to native XFRM (xfrm = 1.00); RTT and CPU/Gbit: lower is better."
+	echo "Each number is the median of $ROUNDS rounds, contenders interleaved in each round."
 	echo
 	printf '%-10s %5s %9s %6s %5s %9s %6s %5s %8s %6s %6s %9s %6s\n' \
 		contender mtu "TCP Mb/s" x retr "UDP64/s" x loss% "RTT ms" x busyCPU "CPU s/Gb" x
@@ -332,7 +355,20 @@ report() {
 			"${R_CPU[$c]:--}" "$(ratio "${R_CPU[$c]:-}" "${R_CPU[$x]:-}")"
 	done
 	echo
-	echo "Proof of path: what gw1 encrypted (packets through the outbound SA/state;"
+	echo "TCP Mb/s per round:"
+	for c in $CONTENDERS; do
+		printf '  %-10s' $c
+		for v in ${L_TCP[$c]:-}; do printf ' %7s' "$(num "$v" %.1f)"; done
+		echo
+	done
+	if [ -n "${L_TCP[kvti]:-}" ] && [ -n "${L_TCP[xfrm]:-}" ]; then
+		local -a a=(${L_TCP[kvti]}) b=(${L_TCP[xfrm]})
+		printf '  %-10s' "kvti/xfrm"
+		for v in "${!a[@]}"; do printf ' %6sx' "$(ratio "${a[$v]}" "${b[$v]:-}")"; done
+		echo
+	fi
+	echo
+	echo "Proof of path (last round): what gw1 encrypted (packets through the outbound SA/state;"
 	echo "WireGuard: bytes sent to the peer), and receive-side drops in gw2 over the whole run:"
 	for c in $CONTENDERS; do
 		printf '  %-10s encrypted %-14s gw2 drops %s\n' $c "${R_ENC[$c]:--}" "${R_DROP[$c]:--}"
