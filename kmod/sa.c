@@ -389,10 +389,29 @@ int kvti_sa_setup_crypto(struct kvti_sa *sa, const struct kvti_sa_config *c,
 	}
 	aead = crypto_alloc_aead(name, 0, 0);
 	if (IS_ERR(aead)) {
+		err = PTR_ERR(aead);
+		/*
+		 * The first user of a template waits (60 s at most) while
+		 * cryptomgr builds and self-tests the instance; a slow
+		 * machine can outlast that: the instance is still coming,
+		 * so say so rather than "no such algorithm".
+		 */
+		if (err == -ETIMEDOUT || err == -EAGAIN || err == -EINTR) {
+			kvti_err(extack, NULL, c->aead_alg ?
+				 "KVTI_A_SA_AEAD_ALG: the kernel crypto API is still building and testing this AEAD, try again" :
+				 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API is still building and testing this pair, try again");
+			return -EAGAIN;
+		}
+		if (err == -ENOENT) {
+			kvti_err(extack, NULL, c->aead_alg ?
+				 "KVTI_A_SA_AEAD_ALG: the kernel crypto API has no such AEAD" :
+				 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API has no such pair");
+			return -ENOENT;
+		}
 		kvti_err(extack, NULL, c->aead_alg ?
-			       "KVTI_A_SA_AEAD_ALG: the kernel crypto API has no such AEAD" :
-			       "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API has no such pair");
-		return PTR_ERR(aead) == -ENOENT ? -ENOENT : PTR_ERR(aead);
+			 "KVTI_A_SA_AEAD_ALG: the kernel crypto API could not allocate this AEAD" :
+			 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API could not allocate this pair");
+		return err;
 	}
 	sa->ivlen = crypto_aead_ivsize(aead);
 	if (c->aead_alg && sa->ivlen != 8) {

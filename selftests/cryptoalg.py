@@ -5,6 +5,8 @@
 usage: cryptoalg.py async NAME    instantiate pcrypt(NAME); print the
                                   instance's driver name
        cryptoalg.py del DRIVER    unregister that instance (crypto_user)
+       cryptoalg.py warm NAME...  instantiate each AEAD now, waiting out
+                                  cryptomgr's self-tests (debug kernel)
 
 pcrypt completes every request later, from a padata worker, so an SA whose
 algorithm is the printed driver name takes the -EINPROGRESS path on every
@@ -96,7 +98,38 @@ def delete(driver):
     return 0
 
 
+def warm(names):
+    """The first user of an AEAD template waits while cryptomgr builds and
+    self-tests the instance, 60 s at most; on the debug kernel under TCG
+    that can run out (ETIMEDOUT, EAGAIN) and fail whatever asked first.
+    Ask here, as often as it takes, so tests find them ready."""
+    bad = 0
+    for name in names:
+        t0 = time.time()
+        while True:
+            s = None
+            try:
+                s = socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0)
+                s.bind(("aead", name))
+                print("cryptoalg: %s ready after %.1f s" % (name, time.time() - t0))
+                break
+            except OSError as e:
+                if e.errno in (errno.ETIMEDOUT, errno.EAGAIN, errno.EINTR) \
+                        and time.time() - t0 < 600:
+                    continue
+                print("cryptoalg: %s: %s" % (name, os.strerror(e.errno)),
+                      file=sys.stderr)
+                bad = 1
+                break
+            finally:
+                if s:
+                    s.close()
+    return bad
+
+
 def main(argv):
+    if len(argv) >= 2 and argv[0] == "warm":
+        return warm(argv[1:])
     if len(argv) == 2 and argv[0] == "async":
         return make_async(argv[1])
     if len(argv) == 2 and argv[0] == "del":
