@@ -24,12 +24,22 @@ KA=0x11111111111111111111111111111111aaaaaaaa
 KB=0x22222222222222222222222222222222bbbbbbbb
 GCM="rfc4106(gcm(aes))"
 
-# listen NS SECONDS: record the namespace's events into $EV/NS
+# listen NS SECONDS: record the namespace's events into $EV/NS (for
+# SECONDS times KVTI_SLOW; waits up to 60 s for the listener to be ready:
+# starting python takes seconds on the debug kernel)
 listen() {
-	ip netns exec "$1" $NLRAW --listen "$2" >"$EV/$1" 2>&1 &
-	for _ in $(seq 50); do grep -q listening "$EV/$1" 2>/dev/null && return; sleep 0.1; done
+	ip netns exec "$1" $NLRAW --listen "$(($2 * KVTI_SLOW))" >"$EV/$1" 2>&1 &
+	for _ in $(seq 600); do grep -q listening "$EV/$1" 2>/dev/null && return; sleep 0.1; done
 }
 events() { grep -c "$2" "$EV/$1"; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# at_times NS PATTERN [EXCLUDE]: when matching events came (seconds since
+# boot, nlraw's AT=), one per line
+at_times() {
+	grep "$2" "$EV/$1" | grep -v "${3:-^$}" | sed -n 's/.* AT=\([0-9.]*\)$/\1/p'
+}
+# at_least A B SECONDS: B came at least SECONDS (less 0.1) after A
+at_least() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(a != "" && b != "" && b - a >= s - 0.1) }'; }
 tstat() { kvti -n "$1" -j -s tunnel show vti1 | jq -r ".[0].stats.$2"; }
 sastat() { kvti -n "$1" -j -s sa show spi "$2" | jq -r ".[0].stats.$3"; }
 
@@ -71,7 +81,7 @@ reset
 # caller starts after this returns)
 capture() {
 	$G1 $INJECT capture e1 "$1" "$2" >"$2.txt" &
-	for _ in $(seq 50); do grep -q ready "$2.txt" 2>/dev/null && return; sleep 0.1; done
+	for _ in $(seq 600); do grep -q ready "$2.txt" 2>/dev/null && return; sleep 0.1; done
 }
 send() { $G1 $INJECT send e1 "$@" >/dev/null; sleep 0.3; }
 intop() { kvti -n g2 -j sa show spi "$1" | jq -r '.[] | select(.dir=="in") | .replay_top'; }
@@ -155,25 +165,34 @@ check_eq "one soft EXPIRE (bytes)" 1 "$(grep EV_EXPIRE "$EV/g1" | grep -vc EXPIR
 check_eq "one hard EXPIRE (bytes)" 1 "$(events g1 'EV_EXPIRE.*EXPIRE_HARD')"
 reset
 
-# 6. lifetime in seconds: soft at 1 s, hard at 5 s
-listen g1 8
+# 6. lifetime in seconds: soft at 1 s, hard at 5 s.  Judged by when the
+# events came (AT=, seconds since boot), not by sleeping: a loaded host
+# may take seconds to run the commands in between.
+listen g1 12
+t0=$(uptime_s)
 pair 0x1001 0x2001 lifetime seconds 5 soft 1
-sleep 2.5
-check_eq "soft EXPIRE after 1 s" 1 "$(grep EV_EXPIRE "$EV/g1" | grep -vc EXPIRE_HARD)"
-check_eq "still there" 1 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
 wait
-check_eq "hard EXPIRE after 5 s" 1 "$(events g1 'EV_EXPIRE.*EXPIRE_HARD')"
-check_eq "gone after 5 s" 0 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
+soft=$(at_times g1 'EV_EXPIRE.*SA_SPI=0x00001001' EXPIRE_HARD)
+hard=$(at_times g1 'EV_EXPIRE.*SA_SPI=0x00001001.*EXPIRE_HARD')
+check_eq "one soft EXPIRE" 1 "$(echo "$soft" | grep -c .)"
+check_eq "one hard EXPIRE" 1 "$(echo "$hard" | grep -c .)"
+check "soft EXPIRE no sooner than 1 s after the SA (from $t0 to $soft)" at_least "$t0" "$soft" 1
+check "hard EXPIRE 4 s after the soft one: the SA outlived it (at $hard)" at_least "$soft" "$hard" 4
+check_eq "gone after the hard EXPIRE" 0 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
 reset
 
-# 7. idle: no packet either way for idle-time seconds raises IDLE once
-# (listening starts after the ping: an IDLE between the SA's creation and
-# the ping would be right, but is not what this counts)
+# 7. idle: no packet either way for idle-time seconds raises IDLE once.
+# Only IDLEs after the ping count: one between the SA's creation and the
+# ping (a slow host) would be right, but is not what this checks.
+listen g1 12
 pair 0x1001 0x2001 idle-time 3
+t1=$(uptime_s)
 check "one ping, then silence" $G1 ping -c 1 -W 2 198.51.100.2
-listen g1 6
+t2=$(uptime_s)
 wait
-check_eq "one IDLE event for the outbound SA" 1 "$(events g1 'EV_IDLE.*SA_SPI=0x00001001')"
+idle=$(at_times g1 'EV_IDLE.*SA_SPI=0x00001001' | awk -v t="$t2" '$1 > t')
+check_eq "one IDLE event for the outbound SA after the ping" 1 "$(echo "$idle" | grep -c .)"
+check "... 3 s or more after the ping began ($t1; IDLE $idle)" at_least "$t1" "$idle" 3
 check_eq "the SA stays (the keyer decides)" 1 "$(kvti -n g1 -j sa show spi 0x1001 | jq length)"
 reset
 

@@ -108,7 +108,7 @@ XFER="python3 $KVTI_ROOT/selftests/tcp_xfer.py"
 xfer() {
 	local got sent
 	$X $XFER recv "$1" 5001 >"$TMPX" 2>&1 &
-	for _ in $(seq 50); do grep -q ready "$TMPX" && break; sleep 0.1; done
+	for _ in $(seq 600); do grep -q ready "$TMPX" && break; sleep 0.1; done
 	sent=$($K $XFER send "$1" 5001 200000) || return 1
 	wait
 	got=$(tail -n1 "$TMPX")

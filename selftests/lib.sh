@@ -28,6 +28,10 @@
 KVTI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The module under test (make check-debug loads one built for its kernel).
 KVTI_KO=${KVTI_KO:-$KVTI_ROOT/kmod/kvti.ko}
+# How much slower things are: 6 on the debug kernel (run_tests.sh exports
+# KVTI_DEBUG_KERNEL), else 1.  Fixed listening windows scale by it.
+KVTI_SLOW=${KVTI_DEBUG_KERNEL:+6}
+KVTI_SLOW=${KVTI_SLOW:-1}
 export KVTI_ROOT
 export PATH="$KVTI_ROOT/tools/kvti:$PATH"
 

@@ -6,7 +6,8 @@ The tool refuses bad input before the kernel sees it; this helper does not,
 so tests can prove that the kernel refuses it too.
 
 usage: nlraw.py [--dump] CMD [ATTR=TYPE:VALUE ...]
-       nlraw.py --listen SECONDS   print events of the "events" group
+       nlraw.py --listen SECONDS   print events of the "events" group, each
+                                   line ending in AT=<seconds since boot>
   CMD   a kvti command name without KVTI_CMD_ (TUNNEL_NEW) or a number
   ATTR  an attribute name without KVTI_A_ (IFNAME) or a number
   TYPE  u8 u16 u32 u64 str (NUL-terminated) ip (4 or 16 bytes) hex flag
@@ -206,7 +207,11 @@ def listen(seconds):
         while len(buf) >= 20:
             length = struct.unpack("I", buf[:4])[0]
             cmd = buf[16]
-            print(describe(cmd, parse_attrs(buf[20:length])), flush=True)
+            # AT=: seconds since boot (as /proc/uptime), for tests that
+            # judge when an event came rather than how long they slept
+            print("%s AT=%.3f" % (describe(cmd, parse_attrs(buf[20:length])),
+                                  time.clock_gettime(time.CLOCK_BOOTTIME)),
+                  flush=True)
             buf = buf[(length + 3) & ~3:]
     return 0
 
