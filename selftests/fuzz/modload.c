@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nlfuzz modload - loading kvti.ko with each allocation failing in turn.
+ *
+ * finit_module(2) of KO with /proc/thread-self/fail-nth at N = 1, 2, ...
+ * until a load succeeds: the N-th injectable allocation of the load fails,
+ * in the module loader or in kvti_init() and whatever it registers (the
+ * workqueue, the pernet device ops, the rtnl link ops, the genl family,
+ * the ESP handlers).  After each failed load nothing of kvti may remain:
+ * no /sys/module/kvti, no genl family "kvti", no "kvti" link kind.  The
+ * last, successful load stays (the caller unloads it when it wants);
+ * leaks are kmemleak's to find, by the caller, after the sweep.
+ *
+ * Exit status: 0 loaded and every failure clean, 1 a failure left a
+ * trace or the module never loaded, 2 setup error (already loaded, no
+ * fail-nth).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include "nlfuzz.h"
+
+static int fail_write(int fd, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(fd, buf, (size_t)len, 0) == len ? 0 : -1;
+}
+
+static unsigned int fail_read(int fd)
+{
+	char buf[16] = { 0 };
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return 1;
+	return (unsigned int)strtoul(buf, NULL, 10);
+}
+
+/* 1 if the kvti genl family is registered, 0 if not, -1 on error. */
+static int family_present(void)
+{
+	struct nlsock s;
+	int err = nl_open(&s, NETLINK_GENERIC, NULL);
+
+	if (err)
+		return -1;
+	err = nl_resolve(&s, KVTI_GENL_NAME, NULL);
+	nl_close(&s);
+	return !err ? 1 : err == -ENOENT ? 0 : -1;
+}
+
+int modload_run(const char *ko, unsigned int max_n, bool verbose)
+{
+	uint64_t err[ERRNO_MAX] = { 0 };
+	unsigned int n, faults = 0, failed = 0;
+	int fd, ffd, rc = 1, problems = 0;
+	double t0 = now_s();
+
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ffd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || ffd < 0) {
+		fprintf(stderr, "nlfuzz modload: %s: %s\n", fd < 0 ? ko :
+			"/proc/thread-self/fail-nth", strerror(errno));
+		return 2;
+	}
+	if (!access("/sys/module/kvti", F_OK) || family_present()) {
+		fprintf(stderr, "nlfuzz modload: kvti is loaded already (rmmod it first)\n");
+		return 2;
+	}
+	for (n = 1; n <= max_n; n++) {
+		long ret;
+		int e;
+		bool fired;
+
+		if (fail_write(ffd, n)) {
+			perror("nlfuzz modload: fail-nth");
+			return 2;
+		}
+		ret = syscall(SYS_finit_module, fd, "", 0);
+		e = errno;
+		fired = !fail_read(ffd);
+		fail_write(ffd, 0);
+		faults += fired;
+		if (verbose)
+			printf("nlfuzz modload: N=%u: %s%s\n", n,
+			       ret ? strerrorname_np(e) : "loaded",
+			       fired ? "" : ", fault not reached");
+		if (!ret) {
+			rc = 0;
+			break;
+		}
+		failed++;
+		if (e > 0 && e < ERRNO_MAX)
+			err[e]++;
+		if (e == EEXIST) {
+			fprintf(stderr, "nlfuzz modload: N=%u: EEXIST: kvti got loaded behind our back\n",
+				n);
+			return 2;
+		}
+		if (!fired) {
+			fprintf(stderr, "nlfuzz modload: N=%u: the load failed (%s) without the injected fault\n",
+				n, strerrorname_np(e));
+			problems++;
+			break;
+		}
+		if (!access("/sys/module/kvti", F_OK)) {
+			fprintf(stderr, "nlfuzz modload: N=%u: /sys/module/kvti remains after a failed load (%s)\n",
+				n, strerrorname_np(e));
+			problems++;
+		}
+		if (family_present() != 0) {
+			fprintf(stderr, "nlfuzz modload: N=%u: the kvti genl family remains after a failed load (%s)\n",
+				n, strerrorname_np(e));
+			problems++;
+		}
+		if (problems)
+			break;
+	}
+	if (!rc && family_present() != 1) {
+		fprintf(stderr, "nlfuzz modload: loaded at N=%u, but no kvti genl family\n", n);
+		problems++;
+	}
+	printf("nlfuzz modload: %u attempts, faults fired %u, failed loads %u (",
+	       n > max_n ? max_n : n, faults, failed);
+	for (int e = 1, first = 1; e < ERRNO_MAX; e++) {
+		if (!err[e])
+			continue;
+		printf("%s%s %llu", first ? "" : ", ", errno_name(e),
+		       (unsigned long long)err[e]);
+		first = 0;
+	}
+	printf("), %s at N=%u, %.1f s\n", rc ? "never loaded" : "loaded",
+	       n > max_n ? max_n : n, now_s() - t0);
+	if (rc)
+		fprintf(stderr, "nlfuzz modload: kvti did not load within N <= %u (-m)\n",
+			max_n);
+	close(ffd);
+	close(fd);
+	return problems || rc ? 1 : 0;
+}
