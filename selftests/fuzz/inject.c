@@ -47,6 +47,8 @@
 #define SPI_OUT		0x7b000100u
 #define SPI_RESV	0x7c000100u	/* SPI_ALLOC's one-SPI range */
 
+#define PROBE_N		1000000u	/* fail-nth that no request reaches */
+
 static int problems;
 
 #define BAD(x, ...) do {						\
@@ -86,14 +88,16 @@ struct inj {
 	bool verbose;
 	const struct inj_op *op;
 	unsigned int n;
+	unsigned int sites;		/* -r: allocations of a fault-free run */
+	unsigned int cut;		/* -t: the N the time budget stopped at */
 	uint32_t b4, b6, bs;		/* ifindex of the base tunnels */
-	uint32_t mtu_no_sa4;		/* B4's MTU without an outbound SA */
-	uint32_t mtu_sa4;		/* with the sweep's outbound SA */
+	uint32_t mtu_sa4;		/* B4's MTU with the sweep's outbound SA */
 	uint32_t prepared_id;		/* SA_DEL's SA, TUNNEL_DEL's tunnel */
 	/* What the attempt got. */
 	int outcome;			/* 0 acked ok, -errno refused */
 	bool acked;
 	bool fired;
+	unsigned int left;		/* fail-nth read back */
 	uint32_t echo_id;		/* SA_ID / IFINDEX / SPI of the reply */
 	int ndata;
 	/* The namespace before the sweep of this op. */
@@ -627,10 +631,10 @@ static void verify_sa_new(struct inj *x)
 	} else if (c->dir == KVTI_DIR_OUT && t.carrier != (s != NULL)) {
 		BAD(x, "carrier %d %s an outbound SA", t.carrier,
 		    s ? "with" : "without");
-	} else if (!c->v6 && c->dir == KVTI_DIR_OUT &&
-		   t.mtu != (s ? x->mtu_sa4 : x->mtu_no_sa4)) {
-		BAD(x, "MTU %u %s the outbound SA; %u expected", t.mtu,
-		    s ? "with" : "without", s ? x->mtu_sa4 : x->mtu_no_sa4);
+	} else if (!c->v6 && c->dir == KVTI_DIR_OUT && s && t.mtu != x->mtu_sa4) {
+		/* Without it, the MTU stays what it was: check_baseline(). */
+		BAD(x, "MTU %u with the outbound SA; %u expected", t.mtu,
+		    x->mtu_sa4);
 	}
 	if (s)
 		sa_del_id(x, s->id);
@@ -911,7 +915,8 @@ static int attempt(struct inj *x)
 		return -1;
 	}
 	err = nl_request(&s, buf, len, echo_cb, &x->echo_id, &r);
-	x->fired = !fail_left(x);
+	x->left = fail_left(x);
+	x->fired = !x->left;
 	nl_close(&s);
 
 	/* No ack at all (its allocation failed): the outcome is unknown. */
@@ -961,7 +966,12 @@ static void op_summary(const struct inj *x, double dt)
 		       (unsigned long long)x->err[e]);
 		first = 0;
 	}
-	printf("), no ack %llu, %.1f s\n", (unsigned long long)x->noack, dt);
+	printf("), no ack %llu, %.1f s", (unsigned long long)x->noack, dt);
+	if (x->sites)
+		printf(", %u allocations in a fault-free run", x->sites);
+	if (x->cut)
+		printf(", time budget ran out at N=%u", x->cut);
+	printf("\n");
 }
 
 static bool wanted(const char *list, const char *name)
@@ -976,7 +986,7 @@ static bool wanted(const char *list, const char *name)
 	return false;
 }
 
-/* The base tunnels; and B4's MTU with and without the outbound SA. */
+/* The base tunnels; and B4's MTU with the outbound SA. */
 static int setup(struct inj *x)
 {
 	struct tinfo t;
@@ -1000,9 +1010,6 @@ static int setup(struct inj *x)
 	a_u8(&q.l, KVTI_A_DF_MODE, set_a.df);
 	if (plain(x, &q, &x->bs, "TUNNEL_NEW " BS))
 		return -1;
-	if (tunnel_state(x, B4, &t) != 1)
-		return -1;
-	x->mtu_no_sa4 = t.mtu;
 	sa_req(x, &q, x->b4, KVTI_DIR_OUT, SPI_OUT, ALG_GCM, false);
 	if (plain(x, &q, &id, "SA_NEW"))
 		return -1;
@@ -1020,8 +1027,13 @@ int inject_run(const struct inject_opts *o)
 	double t0 = now_s();
 	int nops = 0;
 
-	printf("nlfuzz: inject, N up to %u per operation%s%s\n", o->max_n,
-	       o->ops ? ", operations " : "", o->ops ? o->ops : "");
+	printf("nlfuzz: inject, N %s %u per operation", o->reverse ?
+	       "from the allocation count down, at most" : "up to", o->max_n);
+	if (o->seconds)
+		printf(", at most %u s per operation", o->seconds);
+	printf("\n");
+	if (o->ops)
+		printf("nlfuzz: inject operations: %s\n", o->ops);
 	for (size_t i = 0; o->ops && i < N_OPS; i++)
 		nops += wanted(o->ops, ops[i].name);
 	if (o->ops && !nops) {
@@ -1058,6 +1070,7 @@ int inject_run(const struct inject_opts *o)
 		x.attempts = x.faults = x.ok = x.refused = x.noack = 0;
 		memset(x.err, 0, sizeof(x.err));
 		x.n = 0;
+		x.cut = 0;
 		if (ops[i].prepare && ops[i].prepare == prepare_dump_sas &&
 		    prepare_dump_sas(&x))
 			return 1;
@@ -1067,18 +1080,42 @@ int inject_run(const struct inject_opts *o)
 			BAD(&x, "dumping the baseline failed");
 			break;
 		}
-		for (x.n = 1; x.n <= o->max_n && fired == 1; x.n++) {
+		/*
+		 * -r: a fault-free probe counts the injectable allocations
+		 * (fail-nth far beyond them, read back), then N goes down from
+		 * there, so that a time budget (-t) spends itself on the end
+		 * of the request (replies, events, MTU changes) first.  An
+		 * inconsistency ends this op's sweep, not the others'.
+		 */
+		x.sites = 0;
+		if (o->reverse) {
+			x.n = PROBE_N;
+			if (attempt(&x) == 0 && !problems)
+				x.sites = PROBE_N - x.left;
+			x.attempts = x.ok = x.refused = x.noack = 0;
+			memset(x.err, 0, sizeof(x.err));
+		}
+		x.n = o->reverse ? x.sites + 4 : 1;
+		if (x.n > o->max_n)
+			x.n = o->max_n;
+		for (; x.n >= 1 && x.n <= o->max_n; x.n += o->reverse ? -1 : 1) {
 			int before = problems;
 
-			fired = attempt(&x);
-			if (problems > before) {
-				fprintf(stderr, "nlfuzz inject: %s: inconsistent at N=%u; replay with: nlfuzz inject -v -o %s\n",
-					ops[i].name, x.n, ops[i].name);
+			if (o->seconds && now_s() - t1 > o->seconds) {
+				x.cut = x.n;
 				break;
 			}
+			fired = attempt(&x);
+			if (problems > before) {
+				fprintf(stderr, "nlfuzz inject: %s: inconsistent at N=%u; replay with: nlfuzz inject -v%s -o %s\n",
+					ops[i].name, x.n, o->reverse ? " -r" : "", ops[i].name);
+				break;
+			}
+			if (fired != 1 && !o->reverse)
+				break;
 		}
 		op_summary(&x, now_s() - t1);
-		if (fired == 1 && x.n > o->max_n) {
+		if (!o->reverse && fired == 1 && x.n > o->max_n) {
 			fprintf(stderr, "nlfuzz inject: %s: the fault still fired at N=%u (-m)\n",
 				ops[i].name, o->max_n);
 			problems++;
@@ -1087,8 +1124,6 @@ int inject_run(const struct inject_opts *o)
 		faults += x.faults;
 		recs_free(&x.tuns0);
 		recs_free(&x.sas0);
-		if (problems)
-			break;
 	}
 
 	/* Leave nothing: the base tunnels go, then the whole table is checked. */

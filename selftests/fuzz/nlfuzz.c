@@ -4,7 +4,7 @@
  *
  *   nlfuzz fuzz [-t SECONDS] [-n COUNT] [-s SEED] [-w WORKERS] [-U] [-q] [-v]
  *   nlfuzz churn [-c COUNT] [-T TUNNELS] [-w WORKERS] [-s SEED] [-k] [-v]
- *   nlfuzz inject [-v] [-m MAX_N] [-o OPS]
+ *   nlfuzz inject [-v] [-m MAX_N] [-o OPS] [-r] [-t SECONDS]
  *   nlfuzz modload [-v] [-m MAX_N] KO
  *
  * fuzz: WORKERS processes send valid, mutated and garbage requests for
@@ -68,7 +68,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: %s fuzz [-t SECONDS] [-n COUNT] [-s SEED] [-w WORKERS] [-U] [-q] [-v]\n"
 		"       %s churn [-c COUNT] [-T TUNNELS] [-w WORKERS] [-s SEED] [-k] [-v]\n"
-		"       %s inject [-v] [-m MAX_N] [-o OP[,OP...]]\n"
+		"       %s inject [-v] [-m MAX_N] [-o OP[,OP...]] [-r] [-t SECONDS]\n"
 		"       %s modload [-v] [-m MAX_N] KO\n"
 		"  fuzz   random and mutated requests for every kvti command, then\n"
 		"         consistency checks and cleanup of the tunnels it made\n"
@@ -79,6 +79,9 @@ static void usage(void)
 		"  inject  each request of each operation with its 1st, 2nd, ...\n"
 		"         allocation failing (fail-nth), up to MAX_N (default 2000);\n"
 		"         -o OPS: only these (names as in the summary lines)\n"
+		"         -r: N from a fault-free run's allocation count down to 1\n"
+		"         -t: at most SECONDS per operation (the summary says where\n"
+		"         it stopped)\n"
 		"  modload finit_module(KO) with its 1st, 2nd, ... allocation\n"
 		"         failing, until it loads\n",
 		prog, prog, prog, prog);
@@ -375,7 +378,7 @@ int main(int argc, char **argv)
 		usage();
 	argv++;
 	argc--;
-	while ((c = getopt(argc, argv, "t:n:s:w:c:T:m:o:kUqvh")) != -1) {
+	while ((c = getopt(argc, argv, "t:n:s:w:c:T:m:o:rkUqvh")) != -1) {
 		switch (c) {
 		case 'm':
 			io.max_n = (unsigned int)parse_num(optarg);
@@ -385,8 +388,11 @@ int main(int argc, char **argv)
 		case 'o':
 			io.ops = optarg;
 			break;
+		case 'r':
+			io.reverse = true;
+			break;
 		case 't':
-			fo.seconds = (unsigned int)parse_num(optarg);
+			fo.seconds = io.seconds = (unsigned int)parse_num(optarg);
 			break;
 		case 'n':
 			fo.count = parse_num(optarg);

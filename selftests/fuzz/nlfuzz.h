@@ -274,6 +274,8 @@ int churn_run(const struct churn_opts *o);
 struct inject_opts {
 	unsigned int max_n;		/* highest N per operation */
 	const char *ops;		/* comma-separated names, NULL: all */
+	unsigned int seconds;		/* time budget per operation, 0: none */
+	bool reverse;			/* N from the allocation count down */
 	bool verbose;
 };
 
