@@ -310,9 +310,18 @@ int kvti_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct kvti_sa_config c = {};
+	struct sk_buff *echo = NULL;
 	struct kvti_sa *sa;
 	int err;
 
+	/* The echo is allocated first: once the SA is in, SA_NEW must not
+	 * fail, or the keyer takes it for refused and never deletes it.
+	 */
+	if (info->nlhdr->nlmsg_flags & NLM_F_ECHO) {
+		echo = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (!echo)
+			return -ENOMEM;
+	}
 	rtnl_lock();
 	err = parse_sa(info, &c);
 	if (err)
@@ -324,10 +333,18 @@ int kvti_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (c.tunnel->mtu_auto && c.dir == KVTI_DIR_OUT)
 		kvti_tunnel_set_mtu(c.tunnel, 0);
-	if (info->nlhdr->nlmsg_flags & NLM_F_ECHO)
-		err = reply_sa(sa, info, KVTI_CMD_SA_NEW);
+	if (echo) {
+		err = fill_sa(echo, sa, info->snd_portid, info->snd_seq, 0,
+			      KVTI_CMD_SA_NEW);
+		if (!err)
+			err = genlmsg_reply(echo, info);
+		else
+			nlmsg_free(echo);
+		echo = NULL;
+	}
 out_unlock:
 	rtnl_unlock();
+	nlmsg_free(echo);
 	return err;
 }
 
