@@ -596,6 +596,7 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	struct kvti_params *p;
 	struct kvti_tunnel *t;
 	struct sk_buff *echo;
+	struct nlattr *a;
 	int err;
 
 	err = check_mtu(attrs, extack);
@@ -636,9 +637,8 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 
-	err = kvti_tunnel_set_params(t, p);
-	if (!err && attrs[KVTI_A_MTU])
-		err = kvti_tunnel_set_mtu(t, nla_get_u32(attrs[KVTI_A_MTU]));
+	a = attrs[KVTI_A_MTU];
+	err = kvti_tunnel_update(t, p, a, a ? nla_get_u32(a) : 0);
 	if (!err && echo) {
 		err = send_tunnel(echo, t, info, KVTI_CMD_TUNNEL_SET);
 		echo = NULL;
