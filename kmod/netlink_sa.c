@@ -517,14 +517,19 @@ int kvti_nl_spi_alloc(struct sk_buff *skb, struct genl_info *info)
 				    "KVTI_A_SPI_MIN/MAX: need 256 <= min <= max");
 		return -EINVAL;
 	}
-	err = kvti_sa_spi_alloc(kn, lo, hi, &spi);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack, "no free SPI in the range");
-		return err;
-	}
+	/* The answer first: a reservation nobody hears of would keep its
+	 * SPI from every SPI_ALLOC for SPI_RESV_TIME.
+	 */
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	err = kvti_sa_spi_alloc(kn, lo, hi, &spi);
+	if (err) {
+		if (err == -EADDRINUSE)
+			NL_SET_ERR_MSG(info->extack, "no free SPI in the range");
+		nlmsg_free(msg);
+		return err;
+	}
 	hdr = genlmsg_put_reply(msg, info, kvti_nl_family(), 0,
 				KVTI_CMD_SPI_ALLOC);
 	if (!hdr || nla_put_u32(msg, KVTI_A_SA_SPI, ntohl(spi))) {
