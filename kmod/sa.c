@@ -389,10 +389,20 @@ int kvti_sa_setup_crypto(struct kvti_sa *sa, const struct kvti_sa_config *c,
 	}
 	aead = crypto_alloc_aead(name, 0, 0);
 	if (IS_ERR(aead)) {
-		kvti_err(extack, NULL, c->aead_alg ?
-			       "KVTI_A_SA_AEAD_ALG: the kernel crypto API has no such AEAD" :
-			       "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API has no such pair");
-		return PTR_ERR(aead) == -ENOENT ? -ENOENT : PTR_ERR(aead);
+		/* Only ENOENT means the name is wrong; ENOMEM and ETIMEDOUT
+		 * (a template still being instantiated) are worth a retry.
+		 */
+		if (PTR_ERR(aead) != -ENOENT)
+			kvti_err(extack, NULL, c->aead_alg ?
+				 "KVTI_A_SA_AEAD_ALG: cannot make the transform now" :
+				 "KVTI_A_SA_ENC_ALG: cannot make the transform now");
+		else if (c->aead_alg)
+			kvti_err(extack, NULL,
+				 "KVTI_A_SA_AEAD_ALG: the kernel crypto API has no such AEAD");
+		else
+			kvti_err(extack, NULL,
+				 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API has no such pair");
+		return PTR_ERR(aead);
 	}
 	sa->ivlen = crypto_aead_ivsize(aead);
 	if (c->aead_alg && sa->ivlen != 8) {
@@ -433,8 +443,13 @@ int kvti_sa_setup_crypto(struct kvti_sa *sa, const struct kvti_sa_config *c,
 		kfree_sensitive(blob);
 	}
 	if (err) {
-		NL_SET_ERR_MSG(extack,
-			       "KVTI_A_SA_ENC_KEY/KVTI_A_SA_AUTH_KEY: key length not valid for this algorithm");
+		/* Keying may allocate (gcm's hash key, hmac's pads). */
+		if (err == -ENOMEM)
+			NL_SET_ERR_MSG(extack,
+				       "KVTI_A_SA_ENC_KEY/KVTI_A_SA_AUTH_KEY: out of memory while keying");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "KVTI_A_SA_ENC_KEY/KVTI_A_SA_AUTH_KEY: key length not valid for this algorithm");
 		goto err_free;
 	}
 	if (c->icv_bits % 8 ||
