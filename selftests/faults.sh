@@ -34,7 +34,8 @@
 # Needs CONFIG_FAULT_INJECTION (failslab, fail_page_alloc, fail-nth): the
 # debug kernel of make check-debug.  Debian's kernel has none: skipped.
 # KVTI_INJECT_MAX: highest N per operation (default 2000).
-# KVTI_INJECT_SECONDS: time budget per operation (default 25; the debug
+# KVTI_INJECT_SECONDS: time budget per operation and for the module load
+# sweep (default 25; a whole load sweep took 620 s here, and the debug
 # kernel under TCG needs seconds per tunnel): N then goes down from a
 # fault-free run's allocation count (nlfuzz inject -r), so the end of each
 # request (replies, events, MTU changes) is covered first, and the summary
@@ -98,7 +99,7 @@ at_exit sh -c "[ -e /sys/module/kvti ] || insmod $KVTI_KO"
 check "rmmod kvti for the load sweep" rmmod kvti
 if [ ! -e /sys/module/kvti ]; then
 	run_nlfuzz "finit_module with each allocation failing in turn: no trace, then loaded" \
-		"$__kvti_tmp/modload.log" "$NLFUZZ" modload -m "$MAX_N" "$KVTI_KO"
+		"$__kvti_tmp/modload.log" "$NLFUZZ" modload "${SWEEP[@]}" "$KVTI_KO"
 fi
 check "kvti is loaded at the end" test -e /sys/module/kvti
 echo "    # module load sweep: $((SECONDS - t0)) s"

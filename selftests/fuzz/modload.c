@@ -58,10 +58,12 @@ static int family_present(void)
 	return !err ? 1 : err == -ENOENT ? 0 : -1;
 }
 
-int modload_run(const char *ko, unsigned int max_n, bool verbose)
+int modload_run(const char *ko, const struct inject_opts *o)
 {
+	unsigned int max_n = o->max_n, top = 0, cut = 0;
+	bool verbose = o->verbose;
 	uint64_t err[ERRNO_MAX] = { 0 };
-	unsigned int n, faults = 0, failed = 0, loaded = 0;
+	unsigned int n, faults = 0, failed = 0, despite = 0, attempts = 0;
 	int fd, ffd, rc = 1, problems = 0;
 	double t0 = now_s();
 
@@ -76,10 +78,36 @@ int modload_run(const char *ko, unsigned int max_n, bool verbose)
 		fprintf(stderr, "nlfuzz modload: kvti is loaded already (rmmod it first)\n");
 		return 2;
 	}
-	for (n = 1; n <= max_n; n++) {
+	/*
+	 * -r: a fault-free load counts the injectable allocations, and N
+	 * goes down from there, so that a time budget (-t) is spent on
+	 * kvti_init(), which runs last, before the loader's own.
+	 */
+	if (o->reverse) {
+		fail_write(ffd, 1000000);
+		if (syscall(SYS_finit_module, fd, "", 0)) {
+			fprintf(stderr, "nlfuzz modload: a fault-free load: %s\n",
+				strerror(errno));
+			return 1;
+		}
+		top = 1000000 - fail_read(ffd) + 4;
+		fail_write(ffd, 0);
+		if (syscall(SYS_delete_module, "kvti", O_NONBLOCK)) {
+			perror("nlfuzz modload: delete_module");
+			return 1;
+		}
+		if (top > max_n)
+			top = max_n;
+	}
+	for (n = o->reverse ? top : 1; n >= 1 && n <= max_n; n += o->reverse ? -1 : 1) {
 		long ret;
 		int e;
 		bool fired;
+
+		if (o->seconds && now_s() - t0 > o->seconds) {
+			cut = n;
+			break;
+		}
 
 		if (fail_write(ffd, n)) {
 			perror("nlfuzz modload: fail-nth");
@@ -87,6 +115,7 @@ int modload_run(const char *ko, unsigned int max_n, bool verbose)
 		}
 		ret = syscall(SYS_finit_module, fd, "", 0);
 		e = errno;
+		attempts++;
 		fired = !fail_read(ffd);
 		fail_write(ffd, 0);
 		faults += fired;
@@ -95,14 +124,14 @@ int modload_run(const char *ko, unsigned int max_n, bool verbose)
 			       ret ? strerrorname_np(e) : "loaded",
 			       fired ? "" : ", fault not reached");
 		if (!ret) {
-			loaded++;
+			despite += fired;
 			if (family_present() != 1) {
 				fprintf(stderr, "nlfuzz modload: N=%u: loaded%s, but no kvti genl family\n",
 					n, fired ? " despite the fault" : "");
 				problems++;
 				break;
 			}
-			if (!fired) {
+			if (!fired && !o->reverse) {
 				rc = 0;
 				break;
 			}
@@ -141,8 +170,16 @@ int modload_run(const char *ko, unsigned int max_n, bool verbose)
 		if (problems)
 			break;
 	}
+	if (o->reverse && !problems) {
+		/* The load that stays. */
+		if (syscall(SYS_finit_module, fd, "", 0))
+			fprintf(stderr, "nlfuzz modload: the final load: %s\n",
+				strerror(errno));
+		else if (family_present() == 1)
+			rc = 0;
+	}
 	printf("nlfuzz modload: %u attempts, faults fired %u, loaded despite the fault %u, failed loads %u (",
-	       n > max_n ? max_n : n, faults, loaded - !rc, failed);
+	       attempts, faults, despite, failed);
 	for (int e = 1, first = 1; e < ERRNO_MAX; e++) {
 		if (!err[e])
 			continue;
@@ -150,8 +187,15 @@ int modload_run(const char *ko, unsigned int max_n, bool verbose)
 		       (unsigned long long)err[e]);
 		first = 0;
 	}
-	printf("), %s at N=%u, %.1f s\n", rc ? "not loaded" : "fault not reached, loaded",
-	       n > max_n ? max_n : n, now_s() - t0);
+	if (o->reverse)
+		printf("), N from %u down, %s, %.1f s%s\n", top,
+		       rc ? "not loaded" : "then loaded", now_s() - t0,
+		       cut ? ", time budget ran out" : "");
+	else
+		printf("), %s at N=%u, %.1f s%s\n",
+		       rc ? "not loaded" : "fault not reached, loaded",
+		       n > max_n ? max_n : n, now_s() - t0,
+		       cut ? ", time budget ran out" : "");
 	if (rc)
 		fprintf(stderr, "nlfuzz modload: kvti did not load within N <= %u (-m)\n",
 			max_n);

@@ -5,7 +5,7 @@
  *   nlfuzz fuzz [-t SECONDS] [-n COUNT] [-s SEED] [-w WORKERS] [-U] [-q] [-v]
  *   nlfuzz churn [-c COUNT] [-T TUNNELS] [-w WORKERS] [-s SEED] [-k] [-v]
  *   nlfuzz inject [-v] [-m MAX_N] [-o OPS] [-r] [-t SECONDS]
- *   nlfuzz modload [-v] [-m MAX_N] KO
+ *   nlfuzz modload [-v] [-m MAX_N] [-r] [-t SECONDS] KO
  *
  * fuzz: WORKERS processes send valid, mutated and garbage requests for
  * every kvti command (events and unknown numbers too) until SECONDS or
@@ -69,7 +69,7 @@ static void usage(void)
 		"usage: %s fuzz [-t SECONDS] [-n COUNT] [-s SEED] [-w WORKERS] [-U] [-q] [-v]\n"
 		"       %s churn [-c COUNT] [-T TUNNELS] [-w WORKERS] [-s SEED] [-k] [-v]\n"
 		"       %s inject [-v] [-m MAX_N] [-o OP[,OP...]] [-r] [-t SECONDS]\n"
-		"       %s modload [-v] [-m MAX_N] KO\n"
+		"       %s modload [-v] [-m MAX_N] [-r] [-t SECONDS] KO\n"
 		"  fuzz   random and mutated requests for every kvti command, then\n"
 		"         consistency checks and cleanup of the tunnels it made\n"
 		"         -U  unprivileged: everything must be refused\n"
@@ -83,7 +83,7 @@ static void usage(void)
 		"         -t: at most SECONDS per operation (the summary says where\n"
 		"         it stopped)\n"
 		"  modload finit_module(KO) with its 1st, 2nd, ... allocation\n"
-		"         failing, until it loads\n",
+		"         failing, until it loads; -r, -t as for inject\n",
 		prog, prog, prog, prog);
 	exit(2);
 }
@@ -435,7 +435,7 @@ int main(int argc, char **argv)
 	if (mode == MODLOAD) {
 		if (optind != argc - 1)
 			usage();
-		return modload_run(argv[optind], io.max_n, io.verbose);
+		return modload_run(argv[optind], &io);
 	}
 	if (optind != argc)
 		usage();

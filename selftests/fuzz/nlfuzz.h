@@ -283,7 +283,7 @@ int inject_run(const struct inject_opts *o);
 
 /* ---- modload.c ---- */
 
-int modload_run(const char *ko, unsigned int max_n, bool verbose);
+int modload_run(const char *ko, const struct inject_opts *o);
 
 /* ---- nlfuzz.c ---- */
 
