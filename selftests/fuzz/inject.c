@@ -1087,6 +1087,12 @@ int inject_run(const struct inject_opts *o)
 		 * inconsistency ends this op's sweep, not the others'.
 		 */
 		probe_problems = problems;
+		/* The dumps' probe compares with what exists: take it now. */
+		if (dump_tinfo(&x, &x.tuns0) < 0 ||
+		    dump_sas(&x.s, 0, 0, -1, &x.sas0, NULL) < 0) {
+			BAD(&x, "dumping the baseline failed");
+			break;
+		}
 		x.sites = 0;
 		x.n = PROBE_N;
 		x.probing = true;
