@@ -247,23 +247,39 @@ static unsigned int auto_mtu(struct kvti_tunnel *t, const struct kvti_params *p)
 	return min_t(unsigned int, mtu - overhead, KVTI_MTU_MAX);
 }
 
-/* Installs new parameters (the caller allocated them and gives them up). */
-int kvti_tunnel_set_params(struct kvti_tunnel *t, struct kvti_params *p)
+/*
+ * Installs new parameters (the caller allocated them and gives them up)
+ * and, with @set_mtu, the MTU @mtu (0: derived from then on).  All or
+ * nothing: the MTU change is the one step that can fail (a netdev
+ * notifier may refuse it: IPv6 allocates its per-device state when the
+ * MTU reaches 1280), so it goes first, and dev_set_mtu() undoes itself
+ * when it fails; the parameters are swapped in only after it.
+ */
+int kvti_tunnel_update(struct kvti_tunnel *t, struct kvti_params *p,
+		       bool set_mtu, u32 mtu)
 {
+	bool was_auto = t->mtu_auto, mtu_auto = set_mtu ? !mtu : was_auto;
 	struct kvti_params *old;
+	int err;
 
 	ASSERT_RTNL();
+	if (mtu_auto)
+		mtu = auto_mtu(t, p);
+	if (set_mtu || mtu_auto) {
+		/* dev_set_mtu() goes through kvti_change_mtu(), also when it
+		 * fails and changes the MTU back.
+		 */
+		err = dev_set_mtu(t->dev, mtu);
+		t->mtu_auto = err ? was_auto : mtu_auto;
+		if (err) {
+			kfree(p);
+			return err;
+		}
+	}
 	old = rcu_replace_pointer(t->params, p, lockdep_rtnl_is_held());
 	if (old)
 		kfree_rcu(old, rcu);
 	dst_cache_reset(&t->dst_cache);
-	if (t->mtu_auto) {
-		int err = dev_set_mtu(t->dev, auto_mtu(t, p));
-
-		/* dev_set_mtu() went through kvti_change_mtu(). */
-		t->mtu_auto = true;
-		return err;
-	}
 	return 0;
 }
 

@@ -244,7 +244,8 @@ struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 				       struct netlink_ext_ack *extack);
 void kvti_tunnel_queue_del(struct kvti_tunnel *t, struct list_head *head);
 struct kvti_tunnel *kvti_tunnel_from_dev(struct net_device *dev);
-int kvti_tunnel_set_params(struct kvti_tunnel *t, struct kvti_params *p);
+int kvti_tunnel_update(struct kvti_tunnel *t, struct kvti_params *p,
+		       bool set_mtu, u32 mtu);
 int kvti_tunnel_set_mtu(struct kvti_tunnel *t, u32 mtu);
 struct kvti_tunnel *kvti_tunnel_find_endpoints(struct kvti_net *kn,
 					       const struct kvti_params *p,

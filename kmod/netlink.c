@@ -450,15 +450,12 @@ void kvti_netlink_invalid_spi(struct net *net, struct kvti_tunnel *t,
 				KVTI_MCGRP_EVENTS_ID, GFP_ATOMIC);
 }
 
-/* Answers @info with the tunnel's attributes (GET, and NEW/SET with ECHO). */
-static int reply_tunnel(struct kvti_tunnel *t, struct genl_info *info, u8 cmd)
+/* Answers @info with the tunnel's attributes in @skb, which it takes. */
+static int send_tunnel(struct sk_buff *skb, struct kvti_tunnel *t,
+		       struct genl_info *info, u8 cmd)
 {
-	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	int err;
+	int err = fill_tunnel(skb, t, info->snd_portid, info->snd_seq, 0, cmd);
 
-	if (!skb)
-		return -ENOMEM;
-	err = fill_tunnel(skb, t, info->snd_portid, info->snd_seq, 0, cmd);
 	if (err) {
 		nlmsg_free(skb);
 		return err;
@@ -466,9 +463,28 @@ static int reply_tunnel(struct kvti_tunnel *t, struct genl_info *info, u8 cmd)
 	return genlmsg_reply(skb, info);
 }
 
-static bool wants_echo(const struct genl_info *info)
+static int reply_tunnel(struct kvti_tunnel *t, struct genl_info *info, u8 cmd)
 {
-	return info->nlhdr->nlmsg_flags & NLM_F_ECHO;
+	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!skb)
+		return -ENOMEM;
+	return send_tunnel(skb, t, info, cmd);
+}
+
+/*
+ * The echo of a request that changes something is allocated before the
+ * change: once the change is made, the request must not fail, or the
+ * caller (the keyer) believes it refused while the kernel has it.
+ * Returns 0 with *@skb NULL when no echo was asked for.
+ */
+static int echo_new(struct genl_info *info, struct sk_buff **skb)
+{
+	*skb = NULL;
+	if (!(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
+		return 0;
+	*skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	return *skb ? 0 : -ENOMEM;
 }
 
 static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
@@ -480,6 +496,7 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	struct kvti_tunnel *tmpl = NULL, *t;
 	const char *name = NULL, *pct;
 	struct kvti_params *p;
+	struct sk_buff *echo;
 	u32 mtu = 0;
 	int err;
 
@@ -505,6 +522,9 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (attrs[KVTI_A_MTU])
 		mtu = nla_get_u32(attrs[KVTI_A_MTU]);
+	err = echo_new(info, &echo);
+	if (err)
+		return err;
 
 	rtnl_lock();
 	if (kvti_unloading) {
@@ -558,10 +578,13 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(t);
 		goto out_unlock;
 	}
-	if (wants_echo(info))
-		err = reply_tunnel(t, info, KVTI_CMD_TUNNEL_NEW);
+	if (echo) {
+		err = send_tunnel(echo, t, info, KVTI_CMD_TUNNEL_NEW);
+		echo = NULL;
+	}
 out_unlock:
 	rtnl_unlock();
+	nlmsg_free(echo);
 	return err;
 }
 
@@ -572,9 +595,13 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	struct kvti_params *p;
 	struct kvti_tunnel *t;
+	struct sk_buff *echo;
+	struct nlattr *a;
 	int err;
 
 	err = check_mtu(attrs, extack);
+	if (!err)
+		err = echo_new(info, &echo);
 	if (err)
 		return err;
 
@@ -610,13 +637,15 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 
-	err = kvti_tunnel_set_params(t, p);
-	if (!err && attrs[KVTI_A_MTU])
-		err = kvti_tunnel_set_mtu(t, nla_get_u32(attrs[KVTI_A_MTU]));
-	if (!err && wants_echo(info))
-		err = reply_tunnel(t, info, KVTI_CMD_TUNNEL_SET);
+	a = attrs[KVTI_A_MTU];
+	err = kvti_tunnel_update(t, p, a, a ? nla_get_u32(a) : 0);
+	if (!err && echo) {
+		err = send_tunnel(echo, t, info, KVTI_CMD_TUNNEL_SET);
+		echo = NULL;
+	}
 out_unlock:
 	rtnl_unlock();
+	nlmsg_free(echo);
 	return err;
 }
 

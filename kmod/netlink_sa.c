@@ -310,9 +310,18 @@ int kvti_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct kvti_sa_config c = {};
+	struct sk_buff *echo = NULL;
 	struct kvti_sa *sa;
 	int err;
 
+	/* The echo is allocated first: once the SA is in, SA_NEW must not
+	 * fail, or the keyer takes it for refused and never deletes it.
+	 */
+	if (info->nlhdr->nlmsg_flags & NLM_F_ECHO) {
+		echo = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (!echo)
+			return -ENOMEM;
+	}
 	rtnl_lock();
 	err = parse_sa(info, &c);
 	if (err)
@@ -324,10 +333,18 @@ int kvti_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (c.tunnel->mtu_auto && c.dir == KVTI_DIR_OUT)
 		kvti_tunnel_set_mtu(c.tunnel, 0);
-	if (info->nlhdr->nlmsg_flags & NLM_F_ECHO)
-		err = reply_sa(sa, info, KVTI_CMD_SA_NEW);
+	if (echo) {
+		err = fill_sa(echo, sa, info->snd_portid, info->snd_seq, 0,
+			      KVTI_CMD_SA_NEW);
+		if (!err)
+			err = genlmsg_reply(echo, info);
+		else
+			nlmsg_free(echo);
+		echo = NULL;
+	}
 out_unlock:
 	rtnl_unlock();
+	nlmsg_free(echo);
 	return err;
 }
 
@@ -500,14 +517,19 @@ int kvti_nl_spi_alloc(struct sk_buff *skb, struct genl_info *info)
 				    "KVTI_A_SPI_MIN/MAX: need 256 <= min <= max");
 		return -EINVAL;
 	}
-	err = kvti_sa_spi_alloc(kn, lo, hi, &spi);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack, "no free SPI in the range");
-		return err;
-	}
+	/* The answer first: a reservation nobody hears of would keep its
+	 * SPI from every SPI_ALLOC for SPI_RESV_TIME.
+	 */
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	err = kvti_sa_spi_alloc(kn, lo, hi, &spi);
+	if (err) {
+		if (err == -EADDRINUSE)
+			NL_SET_ERR_MSG(info->extack, "no free SPI in the range");
+		nlmsg_free(msg);
+		return err;
+	}
 	hdr = genlmsg_put_reply(msg, info, kvti_nl_family(), 0,
 				KVTI_CMD_SPI_ALLOC);
 	if (!hdr || nla_put_u32(msg, KVTI_A_SA_SPI, ntohl(spi))) {

@@ -452,8 +452,13 @@ int kvti_sa_setup_crypto(struct kvti_sa *sa, const struct kvti_sa_config *c,
 		kfree_sensitive(blob);
 	}
 	if (err) {
-		NL_SET_ERR_MSG(extack,
-			       "KVTI_A_SA_ENC_KEY/KVTI_A_SA_AUTH_KEY: key length not valid for this algorithm");
+		/* Keying may allocate (gcm's hash key, hmac's pads). */
+		if (err == -ENOMEM)
+			NL_SET_ERR_MSG(extack,
+				       "KVTI_A_SA_ENC_KEY/KVTI_A_SA_AUTH_KEY: out of memory while keying");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "KVTI_A_SA_ENC_KEY/KVTI_A_SA_AUTH_KEY: key length not valid for this algorithm");
 		goto err_free;
 	}
 	if (c->icv_bits % 8 ||

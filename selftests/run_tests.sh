@@ -29,6 +29,8 @@
 KVTI_MODDEPS="ip_tunnel udp_tunnel sha512_generic drbg"
 DEFAULT_TIMEOUT=300
 KERNEL_BAD='Oops|Kernel panic|BUG:|WARNING:|KASAN|UBSAN|ODEBUG|general protection|Call Trace|kernel BUG|unreferenced object|possible circular locking|suspicious RCU|unregister_netdevice: waiting|refcount_t:'
+# The same rule for a test that must judge its own log (faults.sh).
+export KVTI_KERNEL_BAD=$KERNEL_BAD
 
 cd "$(dirname "$0")" || exit 1
 SELFTESTS=$PWD

@@ -4,6 +4,8 @@
  *
  *   nlfuzz fuzz [-t SECONDS] [-n COUNT] [-s SEED] [-w WORKERS] [-U] [-q] [-v]
  *   nlfuzz churn [-c COUNT] [-T TUNNELS] [-w WORKERS] [-s SEED] [-k] [-v]
+ *   nlfuzz inject [-v] [-m MAX_N] [-o OPS] [-r] [-t SECONDS]
+ *   nlfuzz modload [-v] [-m MAX_N] [-r] [-t SECONDS] KO
  *
  * fuzz: WORKERS processes send valid, mutated and garbage requests for
  * every kvti command (events and unknown numbers too) until SECONDS or
@@ -13,6 +15,9 @@
  * not find at the start and checks that none is left.  -U: the caller has
  * no CAP_NET_ADMIN over the namespace; every kvti request must be refused
  * and the events group must not be joinable.
+ *
+ * inject and modload make the N-th allocation of one request (of one
+ * finit_module) fail, for N = 1, 2, ... (inject.c, modload.c).
  *
  * The seed is printed first: "-s SEED" replays each worker's requests.
  * Exit status: 0 consistent, 1 inconsistent or a rule broken, 2 usage or
@@ -63,13 +68,23 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: %s fuzz [-t SECONDS] [-n COUNT] [-s SEED] [-w WORKERS] [-U] [-q] [-v]\n"
 		"       %s churn [-c COUNT] [-T TUNNELS] [-w WORKERS] [-s SEED] [-k] [-v]\n"
+		"       %s inject [-v] [-m MAX_N] [-o OP[,OP...]] [-r] [-t SECONDS]\n"
+		"       %s modload [-v] [-m MAX_N] [-r] [-t SECONDS] KO\n"
 		"  fuzz   random and mutated requests for every kvti command, then\n"
 		"         consistency checks and cleanup of the tunnels it made\n"
 		"         -U  unprivileged: everything must be refused\n"
 		"         -q  no events listener\n"
 		"  churn  SA add/del cycles on TUNNELS tunnels (default 3), COUNT\n"
-		"         cycles (default 100000); -k keeps the tunnels\n",
-		prog, prog);
+		"         cycles (default 100000); -k keeps the tunnels\n"
+		"  inject  each request of each operation with its 1st, 2nd, ...\n"
+		"         allocation failing (fail-nth), up to MAX_N (default 2000);\n"
+		"         -o OPS: only these (names as in the summary lines)\n"
+		"         -r: N from a fault-free run's allocation count down to 1\n"
+		"         -t: at most SECONDS per operation (the summary says where\n"
+		"         it stopped)\n"
+		"  modload finit_module(KO) with its 1st, 2nd, ... allocation\n"
+		"         failing, until it loads; -r, -t as for inject\n",
+		prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -343,24 +358,41 @@ int main(int argc, char **argv)
 {
 	struct fuzz_opts fo = { .workers = 2, .events = true };
 	struct churn_opts co = { .count = 100000, .tunnels = 3, .workers = 1 };
-	bool have_seed = false, churn;
+	struct inject_opts io = { .max_n = 2000 };
+	bool have_seed = false;
+	enum { FUZZ, CHURN, INJECT, MODLOAD } mode;
 	uint64_t seed = 0;
 	int c;
 
 	if (argc < 2)
 		usage();
 	if (!strcmp(argv[1], "fuzz"))
-		churn = false;
+		mode = FUZZ;
 	else if (!strcmp(argv[1], "churn"))
-		churn = true;
+		mode = CHURN;
+	else if (!strcmp(argv[1], "inject"))
+		mode = INJECT;
+	else if (!strcmp(argv[1], "modload"))
+		mode = MODLOAD;
 	else
 		usage();
 	argv++;
 	argc--;
-	while ((c = getopt(argc, argv, "t:n:s:w:c:T:kUqvh")) != -1) {
+	while ((c = getopt(argc, argv, "t:n:s:w:c:T:m:o:rkUqvh")) != -1) {
 		switch (c) {
+		case 'm':
+			io.max_n = (unsigned int)parse_num(optarg);
+			if (!io.max_n)
+				usage();
+			break;
+		case 'o':
+			io.ops = optarg;
+			break;
+		case 'r':
+			io.reverse = true;
+			break;
 		case 't':
-			fo.seconds = (unsigned int)parse_num(optarg);
+			fo.seconds = io.seconds = (unsigned int)parse_num(optarg);
 			break;
 		case 'n':
 			fo.count = parse_num(optarg);
@@ -392,20 +424,27 @@ int main(int argc, char **argv)
 			fo.events = false;
 			break;
 		case 'v':
-			fo.verbose = co.verbose = true;
+			fo.verbose = co.verbose = io.verbose = true;
 			break;
 		default:
 			usage();
 		}
 	}
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (mode == MODLOAD) {
+		if (optind != argc - 1)
+			usage();
+		return modload_run(argv[optind], &io);
+	}
 	if (optind != argc)
 		usage();
+	if (mode == INJECT)
+		return inject_run(&io);
 	if (!have_seed)
 		seed = random_seed() % 1000000000000ULL;
 	fo.seed = co.seed = seed;
-	signal(SIGPIPE, SIG_IGN);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (churn)
+	if (mode == CHURN)
 		return churn_run(&co);
 	if (!fo.seconds && !fo.count)
 		fo.seconds = 30;

@@ -10,6 +10,8 @@
  *   fuzz.c    the fuzz workers and what they remember of the kernel's state
  *   check.c   consistency checks of the SA and tunnel tables, and cleanup
  *   churn.c   SA add/del cycles as fast as the round trip allows
+ *   inject.c  fault injection: each allocation of a request fails in turn
+ *   modload.c fault injection into finit_module() of kvti.ko
  *   nlfuzz.c  main: options, modes, the summary
  */
 #ifndef NLFUZZ_H
@@ -266,6 +268,22 @@ struct churn_opts {
 };
 
 int churn_run(const struct churn_opts *o);
+
+/* ---- inject.c ---- */
+
+struct inject_opts {
+	unsigned int max_n;		/* highest N per operation */
+	const char *ops;		/* comma-separated names, NULL: all */
+	unsigned int seconds;		/* time budget per operation, 0: none */
+	bool reverse;			/* N from the allocation count down */
+	bool verbose;
+};
+
+int inject_run(const struct inject_opts *o);
+
+/* ---- modload.c ---- */
+
+int modload_run(const char *ko, const struct inject_opts *o);
 
 /* ---- nlfuzz.c ---- */
 
