@@ -397,20 +397,29 @@ int kvti_sa_setup_crypto(struct kvti_sa *sa, const struct kvti_sa_config *c,
 		 * so say so rather than "no such algorithm".
 		 */
 		if (err == -ETIMEDOUT || err == -EAGAIN || err == -EINTR) {
-			kvti_err(extack, NULL, c->aead_alg ?
-				 "KVTI_A_SA_AEAD_ALG: the kernel crypto API is still building and testing this AEAD, try again" :
-				 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API is still building and testing this pair, try again");
+			if (c->aead_alg)
+				kvti_err(extack, NULL,
+					 "KVTI_A_SA_AEAD_ALG: the kernel crypto API is still building and testing this AEAD, try again");
+			else
+				kvti_err(extack, NULL,
+					 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API is still building and testing this pair, try again");
 			return -EAGAIN;
 		}
 		if (err == -ENOENT) {
-			kvti_err(extack, NULL, c->aead_alg ?
-				 "KVTI_A_SA_AEAD_ALG: the kernel crypto API has no such AEAD" :
-				 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API has no such pair");
+			if (c->aead_alg)
+				kvti_err(extack, NULL,
+					 "KVTI_A_SA_AEAD_ALG: the kernel crypto API has no such AEAD");
+			else
+				kvti_err(extack, NULL,
+					 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API has no such pair");
 			return -ENOENT;
 		}
-		kvti_err(extack, NULL, c->aead_alg ?
-			 "KVTI_A_SA_AEAD_ALG: the kernel crypto API could not allocate this AEAD" :
-			 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API could not allocate this pair");
+		if (c->aead_alg)
+			kvti_err(extack, NULL,
+				 "KVTI_A_SA_AEAD_ALG: the kernel crypto API could not allocate this AEAD");
+		else
+			kvti_err(extack, NULL,
+				 "KVTI_A_SA_ENC_ALG/KVTI_A_SA_AUTH_ALG: the kernel crypto API could not allocate this pair");
 		return err;
 	}
 	sa->ivlen = crypto_aead_ivsize(aead);
