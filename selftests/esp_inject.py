@@ -35,7 +35,9 @@ def esp_offset(frame):
 
 def capture(iface, n, path):
     s = open_socket(iface)
-    s.settimeout(20)
+    # generous: only a failure waits it out, and the debug kernel under a
+    # loaded host can take many seconds to start the ping that sends
+    s.settimeout(120)
     print("ready", flush=True)
     frames = []
     while len(frames) < n:
