@@ -32,6 +32,9 @@
 #define HALF_OPEN_MS		30000	/* responder: IKE_AUTH must follow by then */
 #define SHUTDOWN_MS		2000	/* DELETEs out, answers awaited at most this */
 #define MSG_MAX			65535
+#define COOKIE_HALF_OPEN	32	/* half-open SAs before cookies (no max-half-open) */
+#define COOKIE_SECRET_MS	300000	/* a cookie secret's life; the one before stays valid */
+#define COOKIE_LEN		17	/* secret version + 16 bytes of HMAC */
 #define UNPROTECTED_BURST	10	/* INVALID_IKE_SPI, INVALID_MAJOR_VERSION: at once */
 #define UNPROTECTED_GAP_MS	100	/* ... and one per this after a burst */
 
@@ -60,6 +63,8 @@ struct keyer_stats {
 	uint64_t	give_ups;	/* requests that exhausted their retransmissions */
 	uint64_t	unprotected;	/* INVALID_IKE_SPI / INVALID_MAJOR_VERSION sent */
 	uint64_t	unprotected_limited;	/* ... not sent: over the rate limit */
+	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE (2.6) */
+	uint64_t	cookies_bad;	/* ... came back with one that did not verify */
 	uint64_t	drops[DROP_MAX];
 };
 
@@ -111,6 +116,9 @@ struct keyer {
 	bool			 stopping;
 	unsigned int		 drop_responses;	/* testing: ignore the first N */
 	struct timer		 stop_timer;
+	uint8_t			 cookie_secret[2][32];	/* [version & 1]; init.c */
+	uint8_t			 cookie_version;	/* of the current secret; 0 = none yet */
+	uint64_t		 cookie_secret_ms;	/* when it was made */
 	unsigned int		 unprot_tokens;	/* rate limit of msg.c's unprotected notifies */
 	uint64_t		 unprot_ms;	/* when the bucket was last filled */
 	struct keyer_stats	 st;

@@ -422,6 +422,67 @@ if command -v python3 >/dev/null; then
 	check "max-half-open 1: counted as admission drops" sh -c \
 		"[ \"\$('$CTL' $T/b.sock stats | jq .drops.admission)\" = 1 ]"
 	stop b
+
+	# Cookies (2.6): with max-half-open 4, two hanging IKE_SA_INITs make B
+	# ask for a COOKIE; a request that brings it back (and only the right
+	# one) is answered, and keyer A, handed one, still brings vti1 up.
+	conf a 127.0.0.2 127.0.0.3 "cookie key" $S3 $E3
+	conf b 127.0.0.3 127.0.0.2 "cookie key" $S3 $E3
+	printf 'max-half-open = 4\n' >>"$T/b.conf"
+	start b
+	answer=$(python3 - "$PORT" <<-'EOP'
+	import os, socket, struct, sys
+	port = int(sys.argv[1])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.2", 0))
+	s.settimeout(1)
+	def init(ispi, ni, cookie=None):
+	    xf = [(1, 28, b""), (2, 5, b""), (4, 31, b"")]
+	    xfs = b""
+	    for i, (t, id, a) in enumerate(xf):
+	        xfs += struct.pack("!BBHBBH", 3 if i + 1 < len(xf) else 0, 0, 8, t, 0, id)
+	    prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, len(xf)) + xfs
+	    sa = struct.pack("!BBH", 34, 0, 4 + len(prop)) + prop
+	    ke = struct.pack("!BBHHH", 40, 0, 8 + 32, 31, 0) + os.urandom(32)
+	    no = struct.pack("!BBH", 0, 0, 4 + len(ni)) + ni
+	    body, first = sa + ke + no, 33
+	    if cookie is not None:
+	        body = struct.pack("!BBHBBH", 33, 0, 8 + len(cookie), 0, 0, 16390) + cookie + body
+	        first = 41
+	    return struct.pack("!QQBBBBII", ispi, 0, first, 0x20, 34, 8, 0, 28 + len(body)) + body
+	def ask(m):
+	    s.sendto(m, ("127.0.0.3", port))
+	    try:
+	        r, _ = s.recvfrom(4096)
+	    except socket.timeout:
+	        return "dropped", None
+	    if r[16] == 33:
+	        return "answered", None
+	    if r[16] == 41 and struct.unpack("!H", r[34:36])[0] == 16390:
+	        return "cookie", r[36:]
+	    return "refused", None
+	got = [ask(init(21, os.urandom(32)))[0], ask(init(22, os.urandom(32)))[0]]
+	ni = os.urandom(32)
+	what, cookie = ask(init(23, ni))
+	got.append(what)
+	if cookie:
+	    bad = bytes([cookie[0]]) + bytes(b ^ 1 for b in cookie[1:])
+	    got.append(ask(init(23, ni, bad))[0])
+	    got.append(ask(init(23, os.urandom(32), cookie))[0])   # bound to Ni
+	    got.append(ask(init(23, ni, cookie))[0])
+	    got.append("%d bytes" % len(cookie))
+	print(" ".join(got))
+	EOP
+	)
+	check "cookies: 2 half-open of 4, then COOKIE; a wrong one or another Ni: COOKIE again; the right one answered ($answer)" \
+		[ "$answer" = "answered answered cookie cookie cookie answered 17 bytes" ]
+	start a
+	ctl a up vti1 >/dev/null
+	check "cookies: keyer A, handed a COOKIE, brings the tunnel up" eventually 30 sh -c \
+		"[ \"\$('$CTL' $T/a.sock show | jq -r '.ike_sas[0].state')\" = established ]"
+	check "cookies: B logged that it asked" logged b "answered with a COOKIE"
+	stop a
+	stop b
 else
 	echo "# SKIP hand-made datagrams: no python3"
 fi
