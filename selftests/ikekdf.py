@@ -128,6 +128,10 @@ def xfrm_keys(path, src):
 def check(sniff_file, keymat, xfrm, kdfcheck, ike, esp, kvti):
     init = last_init(sniff_file)
     theirs = charon_values(keymat)
+    # charon 5.9 names it so; later versions "key exchange secret".
+    for name in ("shared Diffie Hellman secret", "key exchange secret"):
+        if name in theirs:
+            theirs["DH secret"] = theirs[name]
     if not init or "DH secret" not in theirs:
         print("missing: %s" % ("IKE_SA_INIT exchange on the wire" if not init
                                else "charon's DH secret in its log"))
