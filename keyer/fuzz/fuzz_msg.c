@@ -4,15 +4,18 @@
  * NAT-T marker already stripped).  The header check and the orphan answer
  * that msg.c applies before any SA is looked up, the whole payload chain,
  * every payload's decoder and proposal matching (fuzz.h).  When the
- * message carries an SK payload, it is also opened with fixed AES-CBC /
- * HMAC-SHA2-256 keys after the fuzzer's bytes got a correct ICV patched
- * in, so that decryption, the pad length and the inner chain are reached
- * from an outer message as well (fuzz_inner.c goes at the inner chain
- * directly).
+ * message carries an SK payload, its body after the IV is taken as the
+ * plaintext (cut to whole AES blocks, lengths patched), encrypted with
+ * fixed AES-128-CBC keys and given a correct HMAC-SHA2-256-128 ICV, and the
+ * message then goes through crypto_sk_unprotect() and the inner parser: so
+ * the fuzzer's bytes reach the pad-length check and the inner chain from
+ * an outer message too (fuzz_inner.c goes at the inner chain directly).
  *
  *   make -C keyer fuzz-check        30 s from the seed corpus (make check)
  *   keyer/fuzz/bin/fuzz_msg CRASH   replay one input
  */
+#include <openssl/evp.h>
+
 #include "crypto.h"
 #include "fuzz.h"
 
@@ -39,16 +42,46 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Patch a correct HMAC-SHA2-256-128 over the message into its last 16 bytes. */
-static void seal_icv(uint8_t *p, size_t len)
+/*
+ * Turn the SK payload at @sk_off (IV, then plaintext, then 16 bytes of ICV)
+ * into one crypto_sk_unprotect() accepts: whole blocks, encrypted, sealed.
+ * Returns the new message length, 0 if there is no room for one block.
+ */
+static size_t seal(uint8_t *p, size_t len, size_t sk_off)
 {
 	const struct prf_alg *sha256 = crypto_prf(IKE_PRF_HMAC_SHA2_256);
+	bool from_i = p[19] & IKE_FLAG_INITIATOR;
+	struct chunk ke = from_i ? keys.ei : keys.er, ka = from_i ? keys.ai : keys.ar;
+	size_t body = len - sk_off - IKE_GEN_HDR_LEN, ct, cut;
 	uint8_t mac[CRYPTO_MAX_PRF_LEN];
-	struct chunk covered = { p, len - 16 };
-	struct chunk ka = p[19] & IKE_FLAG_INITIATOR ? keys.ai : keys.ar;
+	struct chunk covered;
+	EVP_CIPHER_CTX *c;
+	uint8_t *iv, *pt;
+	int n = 0;
 
-	if (crypto_prf_once(sha256, ka, &covered, 1, mac) == 0)
-		memcpy(p + len - 16, mac, 16);
+	if (body < 16 + 16 + 16)
+		return 0;
+	ct = body - 32;
+	cut = ct % 16;
+	ct -= cut;
+	len -= cut;
+	put_u32(p + 24, (uint32_t)len);
+	put_u16(p + sk_off + 2, (uint16_t)(body - cut + IKE_GEN_HDR_LEN));
+	iv = p + sk_off + IKE_GEN_HDR_LEN;
+	pt = iv + 16;
+	c = EVP_CIPHER_CTX_new();
+	if (!c || !EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, ke.p, iv) ||
+	    !EVP_CIPHER_CTX_set_padding(c, 0) || !EVP_EncryptUpdate(c, pt, &n, pt, (int)ct) ||
+	    (size_t)n != ct) {
+		EVP_CIPHER_CTX_free(c);
+		return 0;
+	}
+	EVP_CIPHER_CTX_free(c);
+	covered = (struct chunk){ p, len - 16 };
+	if (crypto_prf_once(sha256, ka, &covered, 1, mac) < 0)
+		return 0;
+	memcpy(p + len - 16, mac, 16);
+	return len;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -80,22 +113,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!msg.sk)
 		return 0;
 
-	/* The same bytes with a valid ICV: through decryption to the inner chain. */
+	/* The SK body as plaintext, sealed: through decryption to the inner chain. */
 	copy = buf_from(data, size);
 	if (!copy)
 		return 0;
-	if (size >= IKE_HDR_LEN + 16 && ike_msg_parse(&msg, copy->data, copy->len) == IKE_OK &&
-	    msg.sk) {
-		seal_icv(copy->data, copy->len);
-		if (crypto_sk_unprotect(&keys, &msg, &plain) == 0) {
-			r[0] = (struct fuzz_region){ copy->data, copy->len };
-			r[1] = (struct fuzz_region){ plain->data, plain->len };
-			if (plain->len >= msg.sk->len)
-				abort();
-			if (ike_msg_parse_inner(&msg, plain->data, plain->len) == IKE_OK)
-				fuzz_decode_all(&msg, r, 2);
-			buf_free(plain);
-		}
+	copy->len = seal(copy->data, copy->len, msg.sk->offset);
+	/* (It may still be refused: the last byte, the pad length, is the fuzzer's.) */
+	if (copy->len && ike_msg_parse(&msg, copy->data, copy->len) == IKE_OK && msg.sk &&
+	    crypto_sk_unprotect(&keys, &msg, &plain) == 0) {
+		r[0] = (struct fuzz_region){ copy->data, copy->len };
+		r[1] = (struct fuzz_region){ plain->data, plain->len };
+		if (plain->len >= msg.sk->len)
+			abort();
+		if (ike_msg_parse_inner(&msg, plain->data, plain->len) == IKE_OK)
+			fuzz_decode_all(&msg, r, 2);
+		buf_free(plain);
 	}
 	buf_free(copy);
 	return 0;
