@@ -88,6 +88,11 @@ def charon_values(path):
     """name -> bytes for every %B charon logged (the last one of each name)."""
     vals, lines = {}, open(path, errors="replace").read().splitlines()
     head = re.compile(r"\] (.+?) => (\d+) bytes @")
+    # The log runs across IKE SAs: only what the last one derived counts, from
+    # its DH secret on (an AEAD logs no Sk_ai; an older SA's must not stand in).
+    dh = [n for n, l in enumerate(lines) if re.search(
+        r"\] (shared Diffie Hellman secret|DH secret|key exchange secret) =>", l)]
+    lines = lines[dh[-1]:] if dh else lines
     # The hexdump's lines may or may not repeat the log prefix: find the
     # offset that must come next.
     row = re.compile(r"(?:^|\s)(\d+): ((?:[0-9A-Fa-f]{2} ?)+)")
