@@ -108,6 +108,9 @@ struct keyer {
 	unsigned int		 drop_responses;	/* testing: ignore the first N */
 	struct timer		 stop_timer;
 	struct keyer_stats	 st;
+	char			*cfg_path;	/* absolute; read again on SIGHUP */
+	struct config		**retired;	/* replaced, still used by SAs */
+	size_t			 nretired;
 };
 
 /* loop.c */
@@ -122,6 +125,7 @@ int loop_run(struct loop *l, void (*after)(void *arg), void *arg);
 
 /* net.c */
 int net_open(struct keyer *k);
+int net_update(struct keyer *k);
 void net_close(struct keyer *k);
 int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
 	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg);
@@ -187,6 +191,10 @@ const char *ts_str(const struct ike_ts *ts, char *out, size_t len);
 int info_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
 void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
 int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
+
+/* reload.c: SIGHUP */
+void reload(struct keyer *k, const char *path);
+void reload_reap(struct keyer *k);
 
 /* control.c */
 int control_open(struct keyer *k, const char *path);
