@@ -58,13 +58,11 @@ check() {	# check DESCRIPTION COMMAND...
 	ok $? "$d"
 }
 
-eventually() {	# eventually SECONDS COMMAND...
-	limit=$(($1 * 20))
+eventually() {	# eventually SECONDS COMMAND...: by the clock, not by tries
+	end=$(($(date +%s) + $1))
 	shift
-	i=0
 	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
+		[ "$(date +%s)" -ge $end ] && return 1
 		sleep 0.05
 	done
 }
