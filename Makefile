@@ -10,7 +10,8 @@
 #   make check-debug  the functional suite on it, kmemleak scanned at the end
 #   make fuzz         ... and run the genl fuzzer and SA churn long (VM)
 #   make deps         install missing Debian packages only
-#   make install      module (modules_install) and binaries [DESTDIR=]
+#   make install      module (modules_install), binaries, man pages, the
+#                     systemd unit (/lib/systemd/system) [DESTDIR=]
 #   make clean
 #
 # Knobs: KDIR (kernel build tree; default: the newest /lib/modules/*/build),
@@ -116,8 +117,9 @@ modules_install: module
 	$(KBUILD) CONFIG_MODULE_SIG_ALL= $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
-install: modules_install tools
+install: modules_install tools keyer
 	$(MAKE) -C tools install PREFIX=$(PREFIX) SBINDIR=$(PREFIX)/sbin DESTDIR=$(DESTDIR)
+	$(MAKE) -C keyer install PREFIX=$(PREFIX) SBINDIR=$(PREFIX)/sbin DESTDIR=$(DESTDIR)
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi

@@ -272,6 +272,24 @@ static void listener_ready(struct loop_fd *lf, uint32_t events)
 	LIST_INSERT_HEAD(&ctl->clients, cl, entry);
 }
 
+/*
+ * The default /run/kvti/ may not exist yet on a gateway started by hand
+ * (systemd makes it, RuntimeDirectory=): one level is made, root-only.
+ */
+static void make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0700) == 0)
+		log_info("made %s for the control socket", dir);
+}
+
 int control_open(struct keyer *k, const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -295,6 +313,7 @@ int control_open(struct keyer *k, const char *path)
 	/* A socket left by a keyer that died; never anything else. */
 	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path);
+	make_parent(path);
 	old = umask(0077);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		umask(old);

@@ -47,6 +47,7 @@ static void shutdown_keyer(struct keyer *k)
 		return;
 	}
 	log_info("shutting down");
+	notify("STOPPING=1");
 	k->stopping = true;
 	for (sa = LIST_FIRST(&k->sas); sa; sa = next) {
 		next = LIST_NEXT(sa, all);
@@ -69,9 +70,11 @@ static void signal_ready(struct loop_fd *lf, uint32_t events)
 
 	(void)events;
 	while (read(lf->fd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGHUP)
+		if (si.ssi_signo == SIGHUP) {
+			notify("RELOADING=1");
 			reload(k, k->cfg_path);
-		else
+			notify("READY=1");
+		} else
 			shutdown_keyer(k);
 	}
 }
@@ -222,6 +225,7 @@ int main(int argc, char **argv)
 	}
 	log_info("started: %zu tunnels, backend %s, ports %u/%u", k.cfg->ntunnels, k.be->name,
 		 k.cfg->ike_port, k.cfg->natt_port);
+	notify("READY=1");
 	if (!k.passive)
 		for (i = 0; i < k.cfg->ntunnels; i++)
 			if (!k.cfg->tunnels[i].ipsec->responder_only)

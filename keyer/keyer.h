@@ -196,6 +196,9 @@ int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builde
 void reload(struct keyer *k, const char *path);
 void reload_reap(struct keyer *k);
 
+/* notify.c: systemd's $NOTIFY_SOCKET, if any */
+void notify(const char *state);
+
 /* control.c */
 int control_open(struct keyer *k, const char *path);
 void control_close(struct keyer *k);
