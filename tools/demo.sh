@@ -40,7 +40,6 @@ ip -n h2 route add default via 203.0.113.129
 # other (PSK) and installs the CHILD SAs in the module.  gw2 only answers;
 # gw1 initiates as soon as it starts.
 KEYER=$ROOT/keyer/kvti-keyer
-CTL=$ROOT/keyer/keyer-ctl
 D=$(mktemp -d /tmp/demo.XXXXXX)
 trap 'kill $(cat $D/*.pid 2>/dev/null) 2>/dev/null; sleep 1; rm -rf $D;
       for ns in h1 gw1 gw2 h2; do ip netns del $ns 2>/dev/null; done' EXIT
