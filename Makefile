@@ -11,7 +11,8 @@
 #   make fuzz         ... and run the keyer's libFuzzer targets (host), then the
 #                     genl fuzzer and SA churn (VM), FUZZ_SECONDS each
 #   make deps         install missing Debian packages only
-#   make install      module (modules_install) and binaries [DESTDIR=]
+#   make install      module (modules_install), binaries, man pages, the
+#                     systemd unit (/lib/systemd/system) [DESTDIR=]
 #   make clean
 #
 # Knobs: KDIR (kernel build tree; default: the newest /lib/modules/*/build),
@@ -26,7 +27,7 @@ KDIR	?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1)
 KVER	?= $(if $(filter /lib/modules/%/build,$(KDIR)),$(patsubst /lib/modules/%/build,%,$(KDIR)),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
 W	?= 1
 T	?=
-TIMEOUT	?= 1200
+TIMEOUT	?= 2400
 PREFIX	?= /usr
 FUZZ_SECONDS ?= 600
 CHURN_COUNT ?= 1000000
@@ -118,8 +119,9 @@ modules_install: module
 	$(KBUILD) CONFIG_MODULE_SIG_ALL= $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
-install: modules_install tools
+install: modules_install tools keyer
 	$(MAKE) -C tools install PREFIX=$(PREFIX) SBINDIR=$(PREFIX)/sbin DESTDIR=$(DESTDIR)
+	$(MAKE) -C keyer install PREFIX=$(PREFIX) SBINDIR=$(PREFIX)/sbin DESTDIR=$(DESTDIR)
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi

@@ -122,6 +122,9 @@ struct keyer {
 	unsigned int		 unprot_tokens;	/* rate limit of msg.c's unprotected notifies */
 	uint64_t		 unprot_ms;	/* when the bucket was last filled */
 	struct keyer_stats	 st;
+	char			*cfg_path;	/* absolute; read again on SIGHUP */
+	struct config		**retired;	/* replaced, still used by SAs */
+	size_t			 nretired;
 };
 
 /* loop.c */
@@ -136,6 +139,7 @@ int loop_run(struct loop *l, void (*after)(void *arg), void *arg);
 
 /* net.c */
 int net_open(struct keyer *k);
+int net_update(struct keyer *k);
 void net_close(struct keyer *k);
 int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
 	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg);
@@ -205,6 +209,13 @@ int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builde
 /* dump.c: the fuzzer's seed corpus (a no-op unless built with -DKEYER_DUMP) */
 void dump_datagram(const uint8_t *p, size_t len);
 void dump_inner(uint8_t first, const uint8_t *p, size_t len);
+
+/* reload.c: SIGHUP */
+void reload(struct keyer *k, const char *path);
+void reload_reap(struct keyer *k);
+
+/* notify.c: systemd's $NOTIFY_SOCKET, if any */
+void notify(const char *state);
 
 /* control.c */
 int control_open(struct keyer *k, const char *path);
