@@ -8,9 +8,11 @@
 #   make bench        ... and compare kvti, native XFRM, WireGuard, veth (VM)
 #   make debug-kernel build the KASAN/lockdep/kmemleak kernel once (cached)
 #   make check-debug  the functional suite on it, kmemleak scanned at the end
-#   make fuzz         ... and run the genl fuzzer and SA churn long (VM)
+#   make fuzz         ... and run the keyer's libFuzzer targets (host), then the
+#                     genl fuzzer and SA churn (VM), FUZZ_SECONDS each
 #   make deps         install missing Debian packages only
-#   make install      module (modules_install) and binaries [DESTDIR=]
+#   make install      module (modules_install), binaries, man pages, the
+#                     systemd unit (/lib/systemd/system) [DESTDIR=]
 #   make clean
 #
 # Knobs: KDIR (kernel build tree; default: the newest /lib/modules/*/build),
@@ -71,6 +73,7 @@ run: all
 # selftests/fuzz.sh and churn.sh, long: FUZZ_SECONDS of fuzzing in all,
 # CHURN_COUNT SA add/del cycles.  Same judging as make check (kernel log).
 fuzz: all
+	@$(MAKE) -s -C keyer fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	@KVER=$(KVER) KVTI_TIMEOUT=$$(( $(FUZZ_SECONDS) + 2400 )) \
 		KVTI_TEST_TIMEOUT=$$(( $(FUZZ_SECONDS) + 1200 )) \
 		KVTI_FUZZ_SECONDS=$(FUZZ_SECONDS) KVTI_CHURN_COUNT=$(CHURN_COUNT) \
@@ -116,8 +119,9 @@ modules_install: module
 	$(KBUILD) CONFIG_MODULE_SIG_ALL= $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
-install: modules_install tools
+install: modules_install tools keyer
 	$(MAKE) -C tools install PREFIX=$(PREFIX) SBINDIR=$(PREFIX)/sbin DESTDIR=$(DESTDIR)
+	$(MAKE) -C keyer install PREFIX=$(PREFIX) SBINDIR=$(PREFIX)/sbin DESTDIR=$(DESTDIR)
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi

@@ -9,6 +9,8 @@
  *   stats                 packets, retransmissions, replays, drops by reason
  *   up TUNNEL             initiate
  *   down TUNNEL           DELETE the tunnel's IKE SA
+ *   clear [PEER|TUNNEL]   DELETE the IKE SAs (all, or a peer's, or a
+ *                         tunnel's) and initiate again where we may
  *   delete-child TUNNEL   DELETE its CHILD SAs, keep the IKE SA
  *   liveness TUNNEL       an empty INFORMATIONAL
  *
@@ -125,6 +127,41 @@ static const char *act(struct keyer *k, const char *cmd, const char *arg)
 	return NULL;
 }
 
+/*
+ * IOS `clear crypto session`: each IKE SA matching @arg (an address or a
+ * tunnel name; NULL: all) is deleted with DELETE, and a static tunnel
+ * that is not responder-only is initiated again at once (even --passive:
+ * this is being told to).  A clone of a template waits for its peer.
+ */
+static const char *clear(struct keyer *k, const char *arg, struct json *j)
+{
+	const struct cfg_tunnel *redo[64];
+	struct ike_sa *sa, *next;
+	size_t n = 0, nredo = 0, i;
+	struct ipaddr peer;
+	bool by_addr = arg && ipaddr_parse(arg, &peer) == 0;
+
+	for (sa = LIST_FIRST(&k->sas); sa; sa = next) {
+		next = LIST_NEXT(sa, all);
+		if (arg && (by_addr ? !ipaddr_equal(&sa->remote, &peer) : strcmp(sa_name(sa), arg)))
+			continue;
+		if (sa->state == IKE_S_DELETING)
+			continue;
+		if (!sa->tunnel->is_template && !sa->tunnel->ipsec->responder_only &&
+		    nredo < ARRAY_SIZE(redo))
+			redo[nredo++] = sa->tunnel;
+		/* sa_delete() may destroy at once: @next stays valid (dead list). */
+		sa_delete(sa);
+		n++;
+	}
+	if (arg && !n)
+		return by_addr ? "no IKE SA with that peer" : "no IKE SA on that tunnel";
+	for (i = 0; i < nredo; i++)
+		sa_initiate(k, redo[i]);
+	json_uint(j, "cleared", n);
+	return NULL;
+}
+
 static void answer(struct keyer *k, char *line, struct buf *out)
 {
 	char *cmd, *arg, *save = NULL;
@@ -145,13 +182,17 @@ static void answer(struct keyer *k, char *line, struct buf *out)
 			k->be->dump(k->be_ctx, &j);
 	} else if (!strcmp(cmd, "stats")) {
 		show_stats(k, &j);
+	} else if (!strcmp(cmd, "clear")) {
+		err = clear(k, arg, &j);
+		if (!err)
+			json_bool(&j, "ok", true);
 	} else if (!strcmp(cmd, "up") || !strcmp(cmd, "down") || !strcmp(cmd, "liveness") ||
 		   !strcmp(cmd, "delete-child")) {
 		err = act(k, cmd, arg);
 		if (!err)
 			json_bool(&j, "ok", true);
 	} else {
-		err = "unknown command (show, sas, stats, up, down, delete-child, liveness)";
+		err = "unknown command (show, sas, stats, up, down, clear, delete-child, liveness)";
 	}
 	if (err)
 		json_str(&j, "error", err);
@@ -231,6 +272,24 @@ static void listener_ready(struct loop_fd *lf, uint32_t events)
 	LIST_INSERT_HEAD(&ctl->clients, cl, entry);
 }
 
+/*
+ * The default /run/kvti/ may not exist yet on a gateway started by hand
+ * (systemd makes it, RuntimeDirectory=): one level is made, root-only.
+ */
+static void make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0700) == 0)
+		log_info("made %s for the control socket", dir);
+}
+
 int control_open(struct keyer *k, const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -254,6 +313,7 @@ int control_open(struct keyer *k, const char *path)
 	/* A socket left by a keyer that died; never anything else. */
 	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path);
+	make_parent(path);
 	old = umask(0077);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		umask(old);

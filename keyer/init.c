@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "keyer.h"
 
 /* Our NAT_DETECTION_SOURCE_IP and _DESTINATION_IP (2.23). */
@@ -247,21 +249,113 @@ static bool both_offer(const struct ike_sa_payload *sap, uint8_t num,
 	return false;
 }
 
+/* Responder SAs waiting for their IKE_AUTH, and all SAs. */
+static void count_sas(struct keyer *k, size_t *all, size_t *half)
+{
+	struct ike_sa *sa;
+
+	*all = *half = 0;
+	LIST_FOREACH(sa, &k->sas, all) {
+		(*all)++;
+		*half += sa->state == IKE_S_INIT_DONE;
+	}
+}
+
 /*
  * Call admission control (max-ike-sa, max-half-open): refuse before any DH
- * work.  Silently, as IOS does; answering with a COOKIE (2.6) is for later.
+ * work.  Silently, as IOS does; cookies (below) start before this limit.
  */
 static bool admit(struct keyer *k)
 {
-	size_t all = 0, half = 0;
-	struct ike_sa *sa;
+	size_t all, half;
 
-	LIST_FOREACH(sa, &k->sas, all) {
-		all++;
-		half += sa->state == IKE_S_INIT_DONE;
-	}
+	count_sas(k, &all, &half);
 	return (!k->cfg->max_ike_sa || all < k->cfg->max_ike_sa) &&
 	       (!k->cfg->max_half_open || half < k->cfg->max_half_open);
+}
+
+/*
+ * Stateless cookies (2.6).  Once half of max-half-open (COOKIE_HALF_OPEN
+ * without one; never with max-half-open 1, whose limit says it all) are
+ * waiting for IKE_AUTH, an IKE_SA_INIT request costs us no DH and no state
+ * until it comes back with the COOKIE we hand out, which proves that its
+ * source address is real.  Cookie = version of the secret | first 16 bytes
+ * of HMAC-SHA2-256(secret, Ni | IPi | SPIi), the construction 2.6
+ * suggests; a new secret every COOKIE_SECRET_MS, the previous one still
+ * accepted so that a cookie handed out just before the change works.
+ */
+static bool cookies_needed(struct keyer *k)
+{
+	size_t all, half, limit = k->cfg->max_half_open;
+
+	count_sas(k, &all, &half);
+	limit = limit ? limit / 2 : COOKIE_HALF_OPEN;
+	return limit && half >= limit;
+}
+
+/* Versions run 1..254, an even cycle: consecutive ones use both secrets. */
+static uint8_t next_version(uint8_t v)
+{
+	return v >= 1 && v < 254 ? (uint8_t)(v + 1) : 1;
+}
+
+static int make_cookie(struct keyer *k, uint8_t version, const struct packet *pkt,
+		       const struct ike_header *h, struct chunk ni, uint8_t *out)
+{
+	uint8_t spi[8], mac[CRYPTO_MAX_PRF_LEN];
+	struct chunk parts[3] = {
+		ni, { pkt->remote.a, ipaddr_len(&pkt->remote) }, { spi, sizeof(spi) },
+	};
+	struct chunk key = { k->cookie_secret[version & 1], sizeof(k->cookie_secret[0]) };
+
+	put_u64(spi, h->ispi);
+	if (crypto_prf_once(crypto_prf(IKE_PRF_HMAC_SHA2_256), key, parts, 3, mac) < 0)
+		return -1;
+	out[0] = version;
+	memcpy(out + 1, mac, COOKIE_LEN - 1);
+	OPENSSL_cleanse(mac, sizeof(mac));
+	return 0;
+}
+
+/* true: go on with the request; false: answered with a COOKIE or dropped. */
+static bool cookie_ok(struct keyer *k, const struct packet *pkt, const struct ike_msg *msg,
+		      struct chunk ni)
+{
+	uint8_t want[COOKIE_LEN];
+	struct ike_notify n;
+	char a[ADDR_STRLEN];
+	uint64_t now = loop_now();
+
+	if (!k->cookie_version || now - k->cookie_secret_ms >= COOKIE_SECRET_MS) {
+		uint8_t v = next_version(k->cookie_version);
+
+		/* The first time, both: no cookie may verify under a zero key. */
+		if (crypto_random(k->cookie_secret[v & 1], sizeof(k->cookie_secret[0])) < 0 ||
+		    (!k->cookie_version &&
+		     crypto_random(k->cookie_secret[!(v & 1)], sizeof(k->cookie_secret[0])) < 0))
+			return false;
+		k->cookie_version = v;
+		k->cookie_secret_ms = now;
+	}
+	if (ike_msg_find_notify(msg, IKE_N_COOKIE, &n)) {
+		/* Ours, of this secret or the one before: the request goes on. */
+		if (n.len == COOKIE_LEN && n.data[0] >= 1 && n.data[0] <= 254 &&
+		    (n.data[0] == k->cookie_version ||
+		     next_version(n.data[0]) == k->cookie_version) &&
+		    make_cookie(k, n.data[0], pkt, &msg->hdr, ni, want) == 0 &&
+		    CRYPTO_memcmp(want, n.data, COOKIE_LEN) == 0)
+			return true;
+		k->st.cookies_bad++;
+	}
+	if (!cookies_needed(k))
+		return true;
+	if (make_cookie(k, k->cookie_version, pkt, &msg->hdr, ni, want) < 0)
+		return false;
+	k->st.cookies_sent++;
+	log_debug("IKE_SA_INIT from %s: answered with a COOKIE (half-open SAs)",
+		  ipaddr_str(&pkt->remote, a));
+	msg_send_plain(k, pkt, &msg->hdr, IKE_N_COOKIE, want, sizeof(want));
+	return false;
 }
 
 void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_msg *msg)
@@ -292,6 +386,14 @@ void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_ms
 		log_debug("IKE_SA_INIT from %s: no tunnel has this peer", ipaddr_str(&pkt->remote, a));
 		return;
 	}
+	/* The nonce first: a cookie is bound to it (2.6). */
+	pl_no = ike_msg_find(msg, IKE_PL_NONCE, NULL);
+	if (!pl_no || ike_parse_nonce(pl_no, &nonce)) {
+		k->st.drops[DROP_PARSE]++;
+		return;
+	}
+	if (!cookie_ok(k, pkt, msg, nonce))
+		return;
 	if (!admit(k)) {
 		k->st.drops[DROP_ADMISSION]++;
 		log_debug("IKE_SA_INIT from %s refused: max-ike-sa or max-half-open reached",

@@ -8,6 +8,7 @@
  * SIGTERM and SIGINT end the daemon cleanly: every established IKE SA is
  * deleted with a DELETE, answers are awaited for at most SHUTDOWN_MS, the
  * kernel SAs go with their IKE SAs.  A second signal ends it at once.
+ * SIGHUP reads the configuration again (reload.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +47,7 @@ static void shutdown_keyer(struct keyer *k)
 		return;
 	}
 	log_info("shutting down");
+	notify("STOPPING=1");
 	k->stopping = true;
 	for (sa = LIST_FIRST(&k->sas); sa; sa = next) {
 		next = LIST_NEXT(sa, all);
@@ -68,9 +70,11 @@ static void signal_ready(struct loop_fd *lf, uint32_t events)
 
 	(void)events;
 	while (read(lf->fd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGHUP)
-			log_info("SIGHUP: reloading is not implemented yet; configuration unchanged");
-		else
+		if (si.ssi_signo == SIGHUP) {
+			notify("RELOADING=1");
+			reload(k, k->cfg_path);
+			notify("READY=1");
+		} else
 			shutdown_keyer(k);
 	}
 }
@@ -81,6 +85,8 @@ static void after_event(void *arg)
 	struct keyer *k = arg;
 
 	sa_reap(k);
+	if (k->nretired)
+		reload_reap(k);
 	if (k->stopping && LIST_EMPTY(&k->sas))
 		k->loop.stop = true;
 }
@@ -109,6 +115,7 @@ static void teardown(struct keyer *k)
 	while (!LIST_EMPTY(&k->sas))
 		sa_destroy(LIST_FIRST(&k->sas), "keyer stopped");
 	sa_reap(k);
+	reload_reap(k);
 	control_close(k);
 	net_close(k);
 	if (k->be_ctx)
@@ -117,6 +124,7 @@ static void teardown(struct keyer *k)
 		close(k->sig.fd);
 	loop_fini(&k->loop);
 	config_free(k->cfg);
+	free(k->cfg_path);
 }
 
 int main(int argc, char **argv)
@@ -177,6 +185,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_init(true, debug);
+	/* The daemon changes to /: SIGHUP must find the file again. */
+	k.cfg_path = realpath(file, NULL);
+	if (!k.cfg_path) {
+		log_err("%s: %s", file, strerror(errno));
+		config_free(k.cfg);
+		return 1;
+	}
 	LIST_INIT(&k.sas);
 	LIST_INIT(&k.dead);
 	for (i = 0; i < SA_BUCKETS; i++) {
@@ -188,6 +203,7 @@ int main(int argc, char **argv)
 	if (loop_init(&k.loop) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		config_free(k.cfg);
+		free(k.cfg_path);
 		return 1;
 	}
 	if (setup_signals(&k) < 0) {
@@ -209,6 +225,7 @@ int main(int argc, char **argv)
 	}
 	log_info("started: %zu tunnels, backend %s, ports %u/%u", k.cfg->ntunnels, k.be->name,
 		 k.cfg->ike_port, k.cfg->natt_port);
+	notify("READY=1");
 	if (!k.passive)
 		for (i = 0; i < k.cfg->ntunnels; i++)
 			if (!k.cfg->tunnels[i].ipsec->responder_only)

@@ -32,6 +32,11 @@
 #define HALF_OPEN_MS		30000	/* responder: IKE_AUTH must follow by then */
 #define SHUTDOWN_MS		2000	/* DELETEs out, answers awaited at most this */
 #define MSG_MAX			65535
+#define COOKIE_HALF_OPEN	32	/* half-open SAs before cookies (no max-half-open) */
+#define COOKIE_SECRET_MS	300000	/* a cookie secret's life; the one before stays valid */
+#define COOKIE_LEN		17	/* secret version + 16 bytes of HMAC */
+#define UNPROTECTED_BURST	10	/* INVALID_IKE_SPI, INVALID_MAJOR_VERSION: at once */
+#define UNPROTECTED_GAP_MS	100	/* ... and one per this after a burst */
 
 /* Why a datagram was dropped; counted, shown by `stats`. */
 enum drop_reason {
@@ -56,6 +61,10 @@ struct keyer_stats {
 	uint64_t	retransmits;	/* our requests sent again */
 	uint64_t	replays;	/* peer's retransmissions answered from the cache */
 	uint64_t	give_ups;	/* requests that exhausted their retransmissions */
+	uint64_t	unprotected;	/* INVALID_IKE_SPI / INVALID_MAJOR_VERSION sent */
+	uint64_t	unprotected_limited;	/* ... not sent: over the rate limit */
+	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE (2.6) */
+	uint64_t	cookies_bad;	/* ... came back with one that did not verify */
 	uint64_t	drops[DROP_MAX];
 };
 
@@ -107,7 +116,15 @@ struct keyer {
 	bool			 stopping;
 	unsigned int		 drop_responses;	/* testing: ignore the first N */
 	struct timer		 stop_timer;
+	uint8_t			 cookie_secret[2][32];	/* [version & 1]; init.c */
+	uint8_t			 cookie_version;	/* of the current secret; 0 = none yet */
+	uint64_t		 cookie_secret_ms;	/* when it was made */
+	unsigned int		 unprot_tokens;	/* rate limit of msg.c's unprotected notifies */
+	uint64_t		 unprot_ms;	/* when the bucket was last filled */
 	struct keyer_stats	 st;
+	char			*cfg_path;	/* absolute; read again on SIGHUP */
+	struct config		**retired;	/* replaced, still used by SAs */
+	size_t			 nretired;
 };
 
 /* loop.c */
@@ -122,6 +139,7 @@ int loop_run(struct loop *l, void (*after)(void *arg), void *arg);
 
 /* net.c */
 int net_open(struct keyer *k);
+int net_update(struct keyer *k);
 void net_close(struct keyer *k);
 int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
 	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg);
@@ -187,6 +205,17 @@ const char *ts_str(const struct ike_ts *ts, char *out, size_t len);
 int info_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
 void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
 int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
+
+/* dump.c: the fuzzer's seed corpus (a no-op unless built with -DKEYER_DUMP) */
+void dump_datagram(const uint8_t *p, size_t len);
+void dump_inner(uint8_t first, const uint8_t *p, size_t len);
+
+/* reload.c: SIGHUP */
+void reload(struct keyer *k, const char *path);
+void reload_reap(struct keyer *k);
+
+/* notify.c: systemd's $NOTIFY_SOCKET, if any */
+void notify(const char *state);
 
 /* control.c */
 int control_open(struct keyer *k, const char *path);

@@ -257,6 +257,7 @@ static int open_sk(struct ike_sa *sa, struct ike_msg *msg, struct buf **plain)
 		k->st.drops[DROP_DECRYPT]++;
 		return -1;
 	}
+	dump_inner(msg->sk->next, (*plain)->data, (*plain)->len);
 	if (ike_msg_parse_inner(msg, (*plain)->data, (*plain)->len)) {
 		k->st.drops[DROP_PARSE]++;
 		buf_free(*plain);
@@ -390,17 +391,73 @@ done:
 		kick(sa);
 }
 
+/*
+ * An unprotected notify outside any IKE SA (1.5, 2.21.4): the request's
+ * SPIs and message ID copied, the Response flag set, sent back where the
+ * request came from.  Anyone who spoofs a source address can make us send
+ * these, so they are rate-limited (a bucket of UNPROTECTED_BURST, one more
+ * every UNPROTECTED_GAP_MS) and counted either way.
+ */
+static void send_unprotected(struct keyer *k, const struct packet *pkt,
+			     const struct ike_header *req, uint8_t exchange, uint16_t notify)
+{
+	struct ike_header h = {
+		.ispi = req->ispi, .rspi = req->rspi, .exchange = exchange, .msgid = req->msgid,
+		.flags = (uint8_t)(IKE_FLAG_RESPONSE |
+				   (req->flags & IKE_FLAG_INITIATOR ? 0 : IKE_FLAG_INITIATOR)),
+	};
+	uint64_t now = loop_now(), add = (now - k->unprot_ms) / UNPROTECTED_GAP_MS;
+	struct ike_builder bld;
+	char p[ADDR_STRLEN];
+	struct buf *b;
+
+	if (add) {
+		k->unprot_tokens = add >= UNPROTECTED_BURST - k->unprot_tokens ?
+				   UNPROTECTED_BURST : k->unprot_tokens + (unsigned int)add;
+		k->unprot_ms = now;
+	}
+	if (!k->unprot_tokens) {
+		k->st.unprotected_limited++;
+		return;
+	}
+	k->unprot_tokens--;
+	b = buf_new(IKE_HDR_LEN + IKE_GEN_HDR_LEN + 4);
+	if (!b)
+		return;
+	ike_build_msg(&bld, b, &h);
+	ike_add_notify(&bld, IKE_PROTO_NONE, NULL, 0, notify, NULL, 0);
+	if (ike_build_done(&bld) == 0 &&
+	    net_send(k, &pkt->local, pkt->lport, &pkt->remote, pkt->rport, b) == 0) {
+		k->st.unprotected++;
+		log_debug("%s answered to %s: %s request %" PRIu32 " (SPIs %016" PRIx64
+			  " %016" PRIx64 ")", notify_name(notify), ipaddr_str(&pkt->remote, p),
+			  exchange_name(req->exchange), req->msgid, req->ispi, req->rspi);
+	}
+	buf_free(b);
+}
+
 void msg_recv(struct keyer *k, const struct packet *pkt)
 {
 	struct ike_header h;
 	struct ike_msg msg;
 	struct ike_sa *sa;
+	uint16_t notify;
 
+	dump_datagram(pkt->data, pkt->len);
 	if (pkt->len < IKE_HDR_LEN) {
 		k->st.drops[DROP_SHORT]++;
 		return;
 	}
-	if (ike_hdr_parse(&h, pkt->data, pkt->len) || h.length != pkt->len) {
+	switch (ike_hdr_check(&h, pkt->data, pkt->len)) {
+	case IKE_HDR_OK:
+		break;
+	case IKE_HDR_BAD_VERSION:
+		/* 2.5: dropped, and told the version we speak (in the header). */
+		k->st.drops[DROP_HEADER]++;
+		send_unprotected(k, pkt, &h, h.exchange, IKE_N_INVALID_MAJOR_VERSION);
+		return;
+	case IKE_HDR_DROP:
+	default:
 		k->st.drops[DROP_HEADER]++;
 		return;
 	}
@@ -415,7 +472,11 @@ void msg_recv(struct keyer *k, const struct packet *pkt)
 		return;
 	}
 	if (!sa) {
+		/* 2.21.4: most likely we restarted and the peer does not know yet. */
 		k->st.drops[DROP_NO_SA]++;
+		notify = ike_orphan_notify(&h);
+		if (notify)
+			send_unprotected(k, pkt, &h, IKE_INFORMATIONAL, notify);
 		return;
 	}
 	if (h.flags & IKE_FLAG_RESPONSE)

@@ -184,16 +184,55 @@ static bool have_local(const struct keyer *k, const struct ipaddr *a)
 	return false;
 }
 
-/* Two sockets per distinct local address of the tunnels and templates. */
-int net_open(struct keyer *k)
+/* How many local addresses of the tunnels and templates have no socket yet. */
+static size_t missing_locals(const struct keyer *k)
 {
 	const struct config *cfg = k->cfg;
-	size_t n = 2 * (cfg->ntunnels + cfg->ntemplates), i, p;
+	size_t i, j, n = 0;
 
-	k->socks = calloc(n ? n : 1, sizeof(*k->socks));
-	if (!k->socks)
+	for (i = 0; i < cfg->ntunnels + cfg->ntemplates; i++) {
+		const struct cfg_tunnel *t = i < cfg->ntunnels ? &cfg->tunnels[i] :
+					     &cfg->templates[i - cfg->ntunnels];
+		bool dup = have_local(k, &t->local);
+
+		for (j = 0; j < i && !dup; j++) {
+			const struct cfg_tunnel *u = j < cfg->ntunnels ? &cfg->tunnels[j] :
+						     &cfg->templates[j - cfg->ntunnels];
+
+			dup = ipaddr_equal(&u->local, &t->local);
+		}
+		n += !dup;
+	}
+	return n;
+}
+
+/*
+ * Two sockets per distinct local address of the tunnels and templates.
+ * Called again on reload (SIGHUP) to add the new addresses' sockets; those
+ * of addresses no longer configured stay open until the daemon stops
+ * (an SA being deleted may still need one for its DELETE).  The array is
+ * reallocated by copy, and the loop is told where each socket now is.
+ */
+int net_update(struct keyer *k)
+{
+	const struct config *cfg = k->cfg;
+	size_t n = k->nsocks + 2 * missing_locals(k), i, p;
+	struct net_sock *socks;
+	int rc = 0;
+
+	if (n == k->nsocks && k->socks)
+		return 0;
+	socks = calloc(n ? n : 1, sizeof(*socks));
+	if (!socks)
 		return -1;
-	k->nsocks = 0;
+	for (i = 0; i < k->nsocks; i++) {
+		loop_del(&k->loop, &k->socks[i].lfd);
+		socks[i] = k->socks[i];
+		if (loop_add(&k->loop, &socks[i].lfd) < 0)
+			rc = -1;
+	}
+	free(k->socks);
+	k->socks = socks;
 	for (i = 0; i < cfg->ntunnels + cfg->ntemplates; i++) {
 		const struct cfg_tunnel *t = i < cfg->ntunnels ? &cfg->tunnels[i] :
 					     &cfg->templates[i - cfg->ntunnels];
@@ -211,7 +250,12 @@ int net_open(struct keyer *k)
 			k->nsocks++;
 		}
 	}
-	return 0;
+	return rc;
+}
+
+int net_open(struct keyer *k)
+{
+	return net_update(k);
 }
 
 void net_close(struct keyer *k)

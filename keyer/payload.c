@@ -36,6 +36,45 @@ int ike_hdr_parse(struct ike_header *hdr, const uint8_t *p, size_t len)
 }
 
 /*
+ * The first look at a datagram, before any IKE SA is looked up (msg_recv()).
+ * Only a request of a later major version earns an answer (2.5, 3.1:
+ * INVALID_MAJOR_VERSION, our version in its header); IKEv1 and anything
+ * marked as a response are dropped without one, so that two nodes can never
+ * answer each other's answers.  The header layout is the same in every
+ * version, so its length field must still match the datagram.
+ */
+enum ike_hdr_verdict ike_hdr_check(struct ike_header *hdr, const uint8_t *p, size_t len)
+{
+	int err = ike_hdr_parse(hdr, p, len);
+
+	if (err == IKE_E_VERSION && IKEV2_MAJOR(hdr->version) > 2 &&
+	    !(hdr->flags & IKE_FLAG_RESPONSE) && hdr->length == len)
+		return IKE_HDR_BAD_VERSION;
+	if (err || hdr->length != len)
+		return IKE_HDR_DROP;
+	return IKE_HDR_OK;
+}
+
+/*
+ * The unprotected notify that answers an IKEv2 message no IKE SA of ours
+ * claims (1.5, 2.21.4), or 0 for none.  Only a request that would have
+ * been encrypted gets INVALID_IKE_SPI: an IKE_SA_INIT request either
+ * starts an SA or is refused by init.c, and a response is never answered.
+ */
+uint16_t ike_orphan_notify(const struct ike_header *hdr)
+{
+	if (hdr->flags & IKE_FLAG_RESPONSE)
+		return 0;
+	switch (hdr->exchange) {
+	case IKE_AUTH:
+	case IKE_CREATE_CHILD_SA:
+	case IKE_INFORMATIONAL:
+		return IKE_N_INVALID_IKE_SPI;
+	}
+	return 0;
+}
+
+/*
  * Walk one payload chain of @len bytes at @p, starting with type @type.
  * @base is the offset of @p in the buffer it belongs to (for ->offset).
  * An SK payload ends the outer chain and must run to its end; inside SK

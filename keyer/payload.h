@@ -45,6 +45,13 @@ enum ike_parse_err {
 	IKE_E_LIMIT	= -5,	/* more than we keep (enum ike_limits): drop */
 };
 
+/* ike_hdr_check(): what a datagram's header says to do with it. */
+enum ike_hdr_verdict {
+	IKE_HDR_OK,		/* IKEv2, lengths agree: look up its IKE SA */
+	IKE_HDR_DROP,		/* drop and count */
+	IKE_HDR_BAD_VERSION,	/* a later major version's request: INVALID_MAJOR_VERSION */
+};
+
 struct ike_header {
 	uint64_t	ispi;
 	uint64_t	rspi;
@@ -170,6 +177,8 @@ struct ike_builder {
 
 /* payload.c: parsing */
 int ike_hdr_parse(struct ike_header *hdr, const uint8_t *buf, size_t len);
+enum ike_hdr_verdict ike_hdr_check(struct ike_header *hdr, const uint8_t *buf, size_t len);
+uint16_t ike_orphan_notify(const struct ike_header *hdr);
 int ike_msg_parse(struct ike_msg *msg, const uint8_t *buf, size_t len);
 int ike_msg_parse_inner(struct ike_msg *msg, const uint8_t *plain, size_t len);
 const struct ike_payload *ike_msg_find(const struct ike_msg *msg, uint8_t type,

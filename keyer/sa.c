@@ -171,8 +171,9 @@ int sa_initiate(struct keyer *k, const struct cfg_tunnel *t)
 
 	if (k->stopping)
 		return -1;
+	/* One being deleted does not count: `clear` makes the next at once. */
 	LIST_FOREACH(sa, &k->sas, all)
-		if (sa->tunnel == t)
+		if (sa->tunnel == t && sa->state != IKE_S_DELETING)
 			return 1;	/* up or on its way */
 	if (!config_find_psk(t->ike->keyring, &t->peers[0].addr,
 			     t->ike->remote_id.type != IKE_ID_ANY ? &t->ike->remote_id : NULL)) {

@@ -40,7 +40,8 @@ if [ $# = 0 ] && [ -z "${KVTI_KERNEL_DIR:-}" ]; then
 	for t in "kmod-replay:make -s -C selftests/unit" \
 		 "kmod-checkpatch:selftests/unit/checkpatch.sh" \
 		 "kvti-tool:make -s -C tools test" \
-		 "keyer:make -s -C keyer test"; do
+		 "keyer:make -s -C keyer test" \
+		 "keyer-fuzz:make -s -C keyer fuzz-check"; do
 		name=${t%%:*}
 		t0=$(date +%s.%N)
 		if ${t#*:} >"$VM/host-$name.log" 2>&1; then
@@ -52,6 +53,8 @@ if [ $# = 0 ] && [ -z "${KVTI_KERNEL_DIR:-}" ]; then
 		dt=$(echo "$t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
 		host_lines+=("$(printf '  %7ss  %-7s host/%s' "$dt" "$ok" "$name")")
 		echo "$ok - host/$name # time=${dt}s"
+		# The fuzzers say how many inputs they ran (keyer/fuzz/run.sh).
+		sed -n 's/^ok - \(fuzz_.*\)/  # \1/p' "$VM/host-$name.log"
 	done
 fi
 

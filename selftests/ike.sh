@@ -9,7 +9,9 @@
 # SIGKILL and started again brings the tunnel back with INITIAL_CONTACT and
 # leaves no stale SA on the other side; traffic on a tunnel without an SA
 # makes the module ask (ACQUIRE) and the keyer initiate; a hard expiry in
-# the module takes the CHILD SA down over IKE.
+# the module takes the CHILD SA down over IKE; `kvti session show` lists
+# the CHILD SAs with the module's counters, which move with a ping; SIGHUP
+# with a tunnel removed from the file deletes its SAs from both kernels.
 #
 #   ns g1 (keyer g1)                                  ns g2 (keyer g2)
 #   vti1 198.51.100.1 ====== ESP, IPv4 outer ====== vti1 198.51.100.2
@@ -39,9 +41,11 @@ for n in 1 2; do
 	ip -n g$n addr add 203.0.113.$n/32 peer 203.0.113.$((3 - n))/32 dev vti6
 done
 
-# conf N: keyer gN's configuration, both tunnels.
+# conf N [no6]: keyer gN's configuration, both tunnels (or vti1 only).
 conf() {
-	local me=$1 peer=$((3 - $1))
+	local me=$1 peer=$((3 - $1)) v6=1
+	[ "${2:-}" = no6 ] && v6=
+
 	cat >"$D/g$me.conf" <<-EOF
 	retransmit-timeout = 1000
 	retransmit-tries = 6
@@ -53,7 +57,7 @@ conf() {
 	ipsec-profile esp { proposals = aes256gcm16-esn, aes128-sha256; replay-window = 1024 }
 	ipsec-profile esp6 { proposals = aes128-sha256; lifetime = 3600 seconds, 2560 kilobytes }
 	tunnel vti1 { local = 192.0.2.$me; peer = 192.0.2.$peer; ike-profile = ike; ipsec-profile = esp }
-	tunnel vti6 { local = 2001:db8::$me; peer = 2001:db8::$peer; ike-profile = ike; ipsec-profile = esp6 }
+	${v6:+tunnel vti6 { local = 2001:db8::$me; peer = 2001:db8::$peer; ike-profile = ike; ipsec-profile = esp6 \}}
 	EOF
 }
 
@@ -232,7 +236,56 @@ check "vti6: the CHILD SA's deletion is logged by both keyers" eventually 30 sh 
 	"grep -q 'child-sa deleted vti6' $D/g1.log && grep -q 'child-sa deleted vti6' $D/g2.log"
 check "vti1: untouched by vti6's expiry" both_have vti1 2
 
-# --- 6. clean exit: SIGTERM deletes everything everywhere -----------------
+# --- 6. kvti session show: CHILD SAs with the module's counters ----------
+session() { kvti -n g$1 --socket "$D/g$1.sock" "${@:2}"; }	# N ARGS
+# counter N DEV in|out: packets of the tunnel's CHILD SA, as kvti session says
+counter() {
+	local k=rx_packets
+	[ "$3" = out ] && k=tx_packets
+	session "$1" -j session show "$2" | jq -r ".[0].child_sas[0].sa_$3.stats.$k"
+}
+check "session show (g1): vti1 established, initiator or responder" sh -c \
+	"kvti -n g1 --socket $D/g1.sock session show vti1 | grep -Eq '^vti1: peer 192\.0\.2\.2\[500\] established, (initiator|responder), '"
+in0=$(counter 1 vti1 in) out0=$(counter 1 vti1 out)
+check "session show -j (g1): vti1's CHILD SA has counters ($in0 in, $out0 out)" sh -c \
+	"[ -n '$in0' ] && [ '$in0' != null ] && [ -n '$out0' ] && [ '$out0' != null ]"
+check_eq "session show -j (g1): the outbound SPI is the kernel's" \
+	"$(printf '0x%08x' "$(spis 1 vti1 out)")" \
+	"$(session 1 -j session show vti1 | jq -r '.[0].child_sas[0].spi_out')"
+check_eq "session show -j (g1): the inbound SA's kernel id is the kernel's" \
+	"$(kvti -n g1 -j sa show dev vti1 | jq '.[] | select(.dir == "in") | .id')" \
+	"$(session 1 -j session show vti1 | jq '.[0].child_sas[0].sa_in.id')"
+ping_ok 1 198.51.100.2 >/dev/null
+in1=$(counter 1 vti1 in) out1=$(counter 1 vti1 out)
+check "session show: after 3 pings g1 -> g2, out moved by 3 ($out0 -> $out1)" \
+	test "$out1" -ge $((out0 + 3))
+check "session show: ... and in by 3, the replies ($in0 -> $in1)" test "$in1" -ge $((in0 + 3))
+check "session show (g2): its inbound counter saw them too" sh -c \
+	"[ \$(kvti -n g2 --socket $D/g2.sock -j session show vti1 | jq '.[0].child_sas[0].sa_in.stats.rx_packets') -ge 3 ]"
+check "session show (human): the in/out lines carry packets and bytes" sh -c \
+	"kvti -n g1 --socket $D/g1.sock session show vti1 | grep -Eq '^    in  spi 0x[0-9a-f]{8}  packets [0-9]+ bytes [0-9]+' &&
+	 kvti -n g1 --socket $D/g1.sock session show vti1 | grep -Eq '^    out spi 0x[0-9a-f]{8}  packets [1-9][0-9]* bytes '"
+session 1 -s session show >"$D/session.txt"
+echo "    # kvti -s session show on g1:"
+sed 's/^/    #   /' "$D/session.txt"
+
+# --- 7. SIGHUP: vti6 removed from g1's file -> DELETE, gone from both kernels
+ctl 1 down vti6 >/dev/null
+eventually 30 sh -c "! '$CTL' $D/g1.sock show | jq -e '.ike_sas[] | select(.tunnel == \"vti6\")'" >/dev/null
+check "vti6: up again for the reload test (g1 up vti6)" sh -c "'$CTL' $D/g1.sock up vti6 >/dev/null"
+check "vti6: 2 kernel SAs on each side" eventually 30 both_have vti6 2
+v1_in=$(spis 1 vti1 in) v1_out=$(spis 1 vti1 out)
+conf 1 no6
+kill -HUP "$(cat "$D/g1.pid")"
+check "SIGHUP: g1 logs vti6 removed" eventually 30 logged 1 "reload: tunnel vti6 removed: 1 IKE SA deleted"
+check "SIGHUP: g1 logs vti1 unchanged" logged 1 "reload: tunnel vti1 unchanged: 1 IKE SA kept"
+check "SIGHUP: g2 hears vti6's DELETE" eventually 30 logged 2 "ike-sa down vti6 .*deleted by the peer"
+check "SIGHUP: vti6's kernel SAs are gone on both sides" eventually 30 both_have vti6 0
+check "SIGHUP: vti1 keeps its kernel SAs (same SPIs)" sh -c \
+	"[ '$(spis 1 vti1 in)' = '$v1_in' ] && [ '$(spis 1 vti1 out)' = '$v1_out' ] && [ \$(kvti -n g2 -j sa show dev vti1 | jq length) = 2 ]"
+check "SIGHUP: vti1 still carries a ping" ping_ok 1 198.51.100.2
+
+# --- 8. clean exit: SIGTERM deletes everything everywhere -----------------
 check "keyer g1 exits 0 on SIGTERM" stop 1
 check "g1's DELETEs empty both kernels" eventually 30 sh -c \
 	"[ \$(kvti -n g1 -j sa show | jq length) = 0 ] && [ \$(kvti -n g2 -j sa show | jq length) = 0 ]"

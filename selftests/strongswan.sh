@@ -6,6 +6,10 @@
 # xfrm interface, if_id 42, configured by swanctl over its vici socket).
 # For each proposal pair, kvti initiates once and charon once; a ping
 # crosses both ways and the SPIs agree between the kvti module and XFRM.
+# In each, the keyer's key derivation is fed what the exchange used (SPIs
+# and nonces as sniffed on s0, the DH secret from charon's key-material
+# log) and must give charon's SKEYSEED, SK_* and CHILD SA keys and the keys
+# in XFRM's states (ikekdf.py; keys stay in files under $D, never printed).
 # A wrong PSK fails with AUTHENTICATION_FAILED and installs nothing on
 # either side; proposals that do not meet fail with NO_PROPOSAL_CHOSEN.
 #
@@ -21,6 +25,8 @@ source "$(dirname "$0")/lib.sh"
 
 KEYER=$KVTI_ROOT/keyer/kvti-keyer
 CTL=$KVTI_ROOT/keyer/keyer-ctl
+KDFCHECK=$KVTI_ROOT/keyer/tests/bin/kdfcheck
+IKEKDF=$KVTI_ROOT/selftests/ikekdf.py
 CHARON=/usr/lib/ipsec/charon
 [ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || skip_all "strongSwan (charon, swanctl) not installed"
@@ -67,6 +73,15 @@ charon {
 			default = 1
 			ike = 2
 			knl = 2
+			flush_line = yes
+		}
+		# Key material (ike 4: DH secret, SKEYSEED, SK_*; chd 4: CHILD SA
+		# keys) for ikekdf.py, apart from the log that diagnostics print.
+		keymat {
+			path = $D/keymat.log
+			default = 0
+			ike = 4
+			chd = 4
 			flush_line = yes
 		}
 	}
@@ -200,6 +215,16 @@ dump_logs() {
 }
 
 check "charon starts in ns s" start_charon
+# Every IKE datagram on charon's side of the wire, for ikekdf.py.
+$S python3 "$IKEKDF" sniff s0 "$D/ike.sniff" &
+echo $! >"$D/sniff.pid"
+
+# kdf_agrees IKE ESP: the keyer's KDF on the last exchange's inputs (ikekdf.py)
+kdf_agrees() {
+	$S ip -o xfrm state >"$D/xfrm.txt"
+	python3 "$IKEKDF" check "$D/ike.sniff" "$D/keymat.log" "$D/xfrm.txt" "$KDFCHECK" \
+		"$1" "$2" 192.0.2.1 >"$D/kdf.txt" 2>&1
+}
 
 # pair IKE ESP KVTI-ESP WHO: kvti and charon bring vti1/xfrm42 up, WHO initiates.
 pair() {
@@ -218,6 +243,9 @@ pair() {
 	check "$tag: SPIs agree between kvti and XFRM" spis_agree
 	check "$tag: ping kvti -> strongSwan" ping_ok k 198.51.100.2
 	check "$tag: ping strongSwan -> kvti" ping_ok s 198.51.100.1
+	check "$tag: keyer's KDF on the exchange's inputs gives charon's and XFRM's keys" \
+		kdf_agrees "$ike" "$kesp"
+	__kvti_diag <"$D/kdf.txt"
 	check_eq "$tag: keyer's IKE SA established" established \
 		"$(ctl show | jq -r '.ike_sas[0].state')"
 	[ -z "$ini" ] || wait "$ini"

@@ -4,7 +4,7 @@
 # `make run`: the main job, inside the test VM.  Two gateways, each a
 # network namespace with a kvti tunnel and its own kvti-keyer, negotiate
 # IKEv2 (pre-shared key) and carry ping and an iperf3 TCP transfer between the LANs
-# behind them, then show their SAs and counters.
+# behind them, then show their sessions (kvti session show), SAs and counters.
 #
 #   lan1 203.0.113.0/25        gw1                          gw2        lan2 203.0.113.128/25
 #   [h1 .10] --- [.1 vti1 198.51.100.1] ==ESP== [198.51.100.2 vti1 .129] --- [h2 .138]
@@ -40,7 +40,6 @@ ip -n h2 route add default via 203.0.113.129
 # other (PSK) and installs the CHILD SAs in the module.  gw2 only answers;
 # gw1 initiates as soon as it starts.
 KEYER=$ROOT/keyer/kvti-keyer
-CTL=$ROOT/keyer/keyer-ctl
 D=$(mktemp -d /tmp/demo.XXXXXX)
 trap 'kill $(cat $D/*.pid 2>/dev/null) 2>/dev/null; sleep 1; rm -rf $D;
       for ns in h1 gw1 gw2 h2; do ip netns del $ns 2>/dev/null; done' EXIT
@@ -83,9 +82,8 @@ sed 's/^/gw2 /' "$D/gw2.log"
 [ -n "$up" ] || { echo "the tunnel did not come up"; exit 1; }
 echo "== first packet h1 -> h2 through the tunnel ${up} ms after gw1's keyer started"
 for n in 1 2; do
-	echo "== gw$n: the keyer's IKE SAs (control socket: show)"
-	"$CTL" "$D/gw$n.sock" show | jq -r '.ike_sas[] | "\(.tunnel) \(.role) \(.state) peer \(.peer) \(.algorithms) spi \(.spi_i)/\(.spi_r)",
-		(.child_sas[] | "  child \(.state) in \(.spi_in) out \(.spi_out) \(.algorithms)")'
+	echo "== gw$n: kvti session show (the keyer's IKE and CHILD SAs)"
+	kvti -n gw$n --socket "$D/gw$n.sock" session show
 done
 set +e
 kvti -n gw1 tunnel show
@@ -102,6 +100,8 @@ echo "== what went over the wire: ESP only"
 ip -n gw1 -s link show wan | sed -n '1p;3,6p'
 
 for ns in gw1 gw2; do
+	echo "== $ns: kvti -s session show (IKE view, the module's counters per CHILD SA)"
+	kvti -n $ns --socket "$D/$ns.sock" -s session show
 	echo "== $ns: kvti sa show -s"
 	kvti -n $ns -s sa show
 	echo "== $ns: kvti stats"

@@ -21,8 +21,9 @@ AEADs (AES-CBC, 3DES-CBC, AES-GCM, ChaCha20-Poly1305) and x25519:
 
 It also checks, before printing anything, the published vectors that
 test_crypto.c copies from RFCs (7748, 5903, 4231, 8439, and the GCM paper),
-and the IKEv2 KDF CAVS example (SHA-1) that libreswan's CAVP test tool
-prints, so a typo in either place fails here.
+the IKEv2 KDF CAVS example (SHA-1) that libreswan's CAVP test tool
+prints, and NIST's SHA-256/384 IKEv2 KDF samples as NSS carries them, so
+a typo in either place fails here.
 """
 import hashlib
 import hmac
@@ -157,6 +158,35 @@ def check_published():
     assert prf_plus(2, sk_d, girnew + ni + nr, 132).hex().endswith("d56fd74c")
     assert prf(2, sk_d, girnew + ni + nr).hex() == \
         "63e81194946ebd05df7df5ebf5d8750056bf1f1d"
+
+    # NIST's IKEv2 KDF samples (SP 800-135 CAVS) for SHA-256 and SHA-384, as
+    # NSS carries them (gtests/common/testvectors/ike-sha256-vectors.h and
+    # ike-sha384-vectors.h, cases 6-8): SKEYSEED, 1056 bits of prf+, rekey.
+    for alg, gir, ni, nr, spis, skeyseed, dkm_head, dkm_tail, girnew, rekey in NIST_KDF:
+        ni, nr, gir, girnew = H(ni), H(nr), H(gir), H(girnew)
+        sks = prf(alg, ni + nr, gir)
+        assert sks.hex() == skeyseed
+        dkm = prf_plus(alg, sks, ni + nr + H(spis), 132)
+        assert dkm.hex().startswith(dkm_head) and dkm.hex().endswith(dkm_tail)
+        assert prf(alg, dkm[:len(sks)], girnew + ni + nr).hex() == rekey
+
+
+NIST_KDF = [
+    (5, "0f4d257d7a58fc4545c7d7a88119eee5d5c9690c5b4c989171d3abbfd99d1d29",
+     "3f302be1abcb28e1", "8c332ee006064c9b", "40dac39e1e1a86408619a1cf9a6e4c07",
+     "5f00d1bd2c58ec224b1e6b71fa0f19a1faa7a193952c444411b47c1a9d8ba6fe",
+     "0b137d669b0947d7d026d593f0305ad4", "a4ab55e90f8986d12d4aad",
+     "25f3b12d6f282739256e39bf54eda53b60ffcf379bb7bcc90c27b4c4c578616c",
+     "2d63f6debc92048b4fef3889c4c99ca67d6496e0fac14a2bca9a2d6566ff2398"),
+    (6, "d3288cd87565101e88fe3bad918f31939d8dd26ff1071f8b2d7f447524e58d7c",
+     "fd1b572a8e735591", "6013b0ef88dacd3d", "2116ad07ce61f74924880e55f11a65b7",
+     "69fe7a1ac94adaeb711295f5fe004b1a8d6a0b65d05692758ce8ad2f7a45f59d"
+     "7d0b596f51f7dfcf3330061888f6a94f",
+     "4f904c2025c90c817ea5ff9b662a6fdb", "fdb33c4d484c001721d4",
+     "3358f620539473aee8d07e779764c4c6a9aabddc79a28e136b3bac021dbde44a",
+     "e0548c1682e13bce454026b3b1bdf42985b24e4e7408095a7c529de38c3d1fcb"
+     "04c9fe6868042a34c9614c6c99e3fcea"),
+]
 
 
 # ---- RFC 3526 group 14 ------------------------------------------------------

@@ -301,40 +301,87 @@ check "SIGTERM: B's DELETE reached A" eventually 30 sh -c \
 stop a
 
 # Hand-made datagrams (python3): malformed ones are dropped and counted by
-# reason, an unknown critical payload gets UNSUPPORTED_CRITICAL_PAYLOAD.
+# reason; the ones RFC 7296 answers get the answer, unprotected, SPIs and
+# message ID copied: an unknown critical payload UNSUPPORTED_CRITICAL_PAYLOAD
+# (2.5), a later major version INVALID_MAJOR_VERSION (2.5, 3.1), a request
+# for an IKE SA we do not have INVALID_IKE_SPI (1.5, 2.21.4), rate-limited;
+# a response, or IKEv1, never gets anything.
 if command -v python3 >/dev/null; then
 	reset_logs
 	start b
-	answer=$(python3 - "$PORT" <<-'EOP'
-	import os, socket, struct, sys
+	python3 - "$PORT" >"$T/answers" <<-'EOP'
+	import os, socket, struct, sys, time
 	port = int(sys.argv[1])
 	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 	s.bind(("127.0.0.2", 0))
-	s.settimeout(2)
 	b = ("127.0.0.3", port)
-	def hdr(ispi, rspi, nxt, exch, flags, msgid, body):
-	    return struct.pack("!QQBBBBII", ispi, rspi, nxt, 0x20, exch, flags, msgid,
+	def hdr(ispi, rspi, nxt, exch, flags, msgid, body, ver=0x20):
+	    return struct.pack("!QQBBBBII", ispi, rspi, nxt, ver, exch, flags, msgid,
 	                       28 + len(body)) + body
+	def answers(wait=0.5):
+	    s.settimeout(wait)
+	    got = []
+	    try:
+	        while True:
+	            got.append(s.recvfrom(2048)[0])
+	            s.settimeout(0.2)
+	    except socket.timeout:
+	        return got
+	def show(name, got):
+	    out = []
+	    for m in got:
+	        ispi, rspi, nxt, ver, exch, flags, msgid, ln = struct.unpack("!QQBBBBII", m[:28])
+	        n = m[28:]
+	        nt = struct.unpack("!H", n[6:8])[0] if nxt == 41 and len(n) >= 8 else -1
+	        data = n[8:].hex() if len(n) > 8 else "-"
+	        out.append("%x/%x %x %d %x %d N%d %s" % (ispi, rspi, ver, exch, flags, msgid, nt, data))
+	    print(name + ": " + (" | ".join(out) if out else "none"))
 	s.sendto(b"\x01" * 10, b)                                  # short
 	s.sendto(hdr(1, 0, 0, 34, 8, 0, b"")[:27] + b"\x00" * 5, b) # length lies
 	s.sendto(hdr(1, 0, 0, 34, 8, 0, b"")[:24] + struct.pack("!I", 999), b)
-	s.sendto(hdr(7, 9, 46, 35, 8, 1, struct.pack("!BBH", 0, 0, 4)), b)  # no such SA
 	s.sendto(b"\xaa\xbb\xcc\xdd" + b"\x00" * 28, ("127.0.0.3", port + 1))  # ESP on NAT-T
-	ispi = int.from_bytes(os.urandom(8), "big")
+	show("malformed", answers())
+	sk = struct.pack("!BBH", 0, 0, 4 + 16) + os.urandom(16)
+	s.sendto(hdr(7, 9, 46, 35, 8, 1, sk), b)                    # no such SA
+	show("unknown SPI request", answers())
+	s.sendto(hdr(7, 9, 46, 37, 0x28, 5, sk), b)                 # ... a response
+	show("unknown SPI response", answers())
+	s.sendto(hdr(0x11, 0, 46, 37, 0, 3, sk), b)                 # ... from the responder
+	show("unknown SPI request, I clear", answers())
+	s.sendto(hdr(21, 0, 0, 34, 8, 0, b"", ver=0x30), b)          # IKEv3
+	show("major version 3", answers())
+	s.sendto(hdr(22, 0, 0, 34, 0x28, 0, b"", ver=0x30), b)       # ... a response
+	show("major version 3 response", answers())
+	s.sendto(hdr(23, 0, 0, 2, 0, 0, b"", ver=0x10), b)           # IKEv1 main mode
+	show("major version 1", answers())
+	ispi = 0x3c3c3c3c3c3c3c3c
 	crit = struct.pack("!BBH", 0, 0x80, 8) + b"\x00" * 4        # type 60, critical
 	s.sendto(hdr(ispi, 0, 60, 34, 8, 0, crit), b)
-	m, _ = s.recvfrom(2048)
-	nxt, exch, flags = m[16], m[18], m[19]
-	n = m[28:]
-	ntype = struct.unpack("!H", n[6:8])[0] if nxt == 41 and len(n) >= 9 else -1
-	print(exch, flags, ntype, n[8] if len(n) >= 9 else -1,
-	      int.from_bytes(m[:8], "big") == ispi)
+	show("unknown critical payload", answers())
+	time.sleep(1.2)                                             # the bucket refills
+	for i in range(40):
+	    s.sendto(hdr(100 + i, 9, 46, 37, 8, 2, sk), b)
+	print("burst of 40: %d answered" % len(answers(1)))
 	EOP
-	)
+	sed 's/^/# /' "$T/answers"
+	answered() { grep -qx -- "$1: $2" "$T/answers"; }
+	check "malformed datagrams: no answer" answered malformed none
+	check "request for an unknown IKE SA: INVALID_IKE_SPI, SPIs and message ID copied" \
+		answered "unknown SPI request" "7/9 20 37 20 1 N4 -"
+	check "response for an unknown IKE SA: no answer" answered "unknown SPI response" none
+	check "request from a responder for an unknown IKE SA: INVALID_IKE_SPI with I set" \
+		answered "unknown SPI request, I clear" "11/0 20 37 28 3 N4 -"
+	check "major version 3: INVALID_MAJOR_VERSION from version 2.0, SPIs copied" \
+		answered "major version 3" "15/0 20 34 20 0 N5 -"
+	check "major version 3 response: no answer" answered "major version 3 response" none
+	check "IKEv1: no answer" answered "major version 1" none
 	check "unknown critical payload: UNSUPPORTED_CRITICAL_PAYLOAD naming type 60" \
-		[ "$answer" = "34 32 1 60 True" ]
+		answered "unknown critical payload" "3c3c3c3c3c3c3c3c/0 20 34 20 0 N1 3c"
+	burst=$(sed -n 's/^burst of 40: \([0-9]*\) answered$/\1/p' "$T/answers")
+	check "40 requests for unknown IKE SAs at once: rate-limited to about 10 answers ($burst)" \
+		[ "${burst:-0}" -ge 5 -a "${burst:-99}" -le 15 ]
 	drops=$(ctl b stats | jq -c '[.drops.short, .drops.header, .drops.no_sa, .drops.not_ike]')
-	check "malformed datagrams dropped and counted by reason ($drops)" [ "$drops" = "[1,2,1,1]" ]
+	check "malformed datagrams dropped and counted by reason ($drops)" [ "$drops" = "[1,5,43,1]" ]
 	check "and no IKE SA made of any" is n_ike b 0
 	stop b
 
@@ -374,6 +421,67 @@ if command -v python3 >/dev/null; then
 		[ "$answer" = "answered dropped" ]
 	check "max-half-open 1: counted as admission drops" sh -c \
 		"[ \"\$('$CTL' $T/b.sock stats | jq .drops.admission)\" = 1 ]"
+	stop b
+
+	# Cookies (2.6): with max-half-open 4, two hanging IKE_SA_INITs make B
+	# ask for a COOKIE; a request that brings it back (and only the right
+	# one) is answered, and keyer A, handed one, still brings vti1 up.
+	conf a 127.0.0.2 127.0.0.3 "cookie key" $S3 $E3
+	conf b 127.0.0.3 127.0.0.2 "cookie key" $S3 $E3
+	printf 'max-half-open = 4\n' >>"$T/b.conf"
+	start b
+	answer=$(python3 - "$PORT" <<-'EOP'
+	import os, socket, struct, sys
+	port = int(sys.argv[1])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.2", 0))
+	s.settimeout(1)
+	def init(ispi, ni, cookie=None):
+	    xf = [(1, 28, b""), (2, 5, b""), (4, 31, b"")]
+	    xfs = b""
+	    for i, (t, id, a) in enumerate(xf):
+	        xfs += struct.pack("!BBHBBH", 3 if i + 1 < len(xf) else 0, 0, 8, t, 0, id)
+	    prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, len(xf)) + xfs
+	    sa = struct.pack("!BBH", 34, 0, 4 + len(prop)) + prop
+	    ke = struct.pack("!BBHHH", 40, 0, 8 + 32, 31, 0) + os.urandom(32)
+	    no = struct.pack("!BBH", 0, 0, 4 + len(ni)) + ni
+	    body, first = sa + ke + no, 33
+	    if cookie is not None:
+	        body = struct.pack("!BBHBBH", 33, 0, 8 + len(cookie), 0, 0, 16390) + cookie + body
+	        first = 41
+	    return struct.pack("!QQBBBBII", ispi, 0, first, 0x20, 34, 8, 0, 28 + len(body)) + body
+	def ask(m):
+	    s.sendto(m, ("127.0.0.3", port))
+	    try:
+	        r, _ = s.recvfrom(4096)
+	    except socket.timeout:
+	        return "dropped", None
+	    if r[16] == 33:
+	        return "answered", None
+	    if r[16] == 41 and struct.unpack("!H", r[34:36])[0] == 16390:
+	        return "cookie", r[36:]
+	    return "refused", None
+	got = [ask(init(21, os.urandom(32)))[0], ask(init(22, os.urandom(32)))[0]]
+	ni = os.urandom(32)
+	what, cookie = ask(init(23, ni))
+	got.append(what)
+	if cookie:
+	    bad = bytes([cookie[0]]) + bytes(b ^ 1 for b in cookie[1:])
+	    got.append(ask(init(23, ni, bad))[0])
+	    got.append(ask(init(23, os.urandom(32), cookie))[0])   # bound to Ni
+	    got.append(ask(init(23, ni, cookie))[0])
+	    got.append("%d bytes" % len(cookie))
+	print(" ".join(got))
+	EOP
+	)
+	check "cookies: 2 half-open of 4, then COOKIE; a wrong one or another Ni: COOKIE again; the right one answered ($answer)" \
+		[ "$answer" = "answered answered cookie cookie cookie answered 17 bytes" ]
+	start a
+	ctl a up vti1 >/dev/null
+	check "cookies: keyer A, handed a COOKIE, brings the tunnel up" eventually 30 sh -c \
+		"[ \"\$('$CTL' $T/a.sock show | jq -r '.ike_sas[0].state')\" = established ]"
+	check "cookies: B logged that it asked" logged b "answered with a COOKIE"
+	stop a
 	stop b
 else
 	echo "# SKIP hand-made datagrams: no python3"

@@ -349,6 +349,82 @@ static void test_kdf_cavs(void)
 	buf_free(spis);
 }
 
+/*
+ * 13b. NIST's IKEv2 KDF samples for HMAC-SHA2-256 and -384 (SP 800-135
+ * CAVS, "KDF IKEv2"), as NSS carries them in its gtests
+ * (gtests/common/testvectors/ike-sha256-vectors.h and ike-sha384-vectors.h,
+ * cases 6, 7 and 8: "these vectors are from this NIST samples"):
+ * SKEYSEED = prf(Ni | Nr, g^ir), 1056 bits of prf+(SKEYSEED, Ni | Nr |
+ * SPIi | SPIr), and the rekey SKEYSEED = prf(SK_d, g^ir (new) | Ni | Nr)
+ * with SK_d the first PRF-length bytes of that.  gen_vectors.py re-checks
+ * them.
+ */
+static void test_kdf_nist(void)
+{
+	static const struct {
+		uint16_t prf;
+		const char *gir, *ni, *nr, *spii, *spir, *skeyseed, *dkm, *girnew, *rekey;
+	} cases[] = {
+		{ IKE_PRF_HMAC_SHA2_256,
+		  "0f4d257d7a58fc4545c7d7a88119eee5d5c9690c5b4c989171d3abbfd99d1d29",
+		  "3f302be1abcb28e1", "8c332ee006064c9b", "40dac39e1e1a8640", "8619a1cf9a6e4c07",
+		  "5f00d1bd2c58ec224b1e6b71fa0f19a1faa7a193952c444411b47c1a9d8ba6fe",
+		  "0b137d669b0947d7d026d593f0305ad401ff0c471357d695778a9c7f4b4869ec"
+		  "e98aca531188d16041b3bb936d2dbb3b4993a6e768a809160de45d0283f273a6"
+		  "cdf6854379e31be72b8d3d1fa990cf9c5b015ca9f918a7df6253c958114a09d4"
+		  "e1c19bdcd4db14b29d98db1a74ad405c588662c14a04d0d36aa4ab55e90f8986"
+		  "d12d4aad",
+		  "25f3b12d6f282739256e39bf54eda53b60ffcf379bb7bcc90c27b4c4c578616c",
+		  "2d63f6debc92048b4fef3889c4c99ca67d6496e0fac14a2bca9a2d6566ff2398" },
+		{ IKE_PRF_HMAC_SHA2_384,
+		  "d3288cd87565101e88fe3bad918f31939d8dd26ff1071f8b2d7f447524e58d7c",
+		  "fd1b572a8e735591", "6013b0ef88dacd3d", "2116ad07ce61f749", "24880e55f11a65b7",
+		  "69fe7a1ac94adaeb711295f5fe004b1a8d6a0b65d05692758ce8ad2f7a45f59d"
+		  "7d0b596f51f7dfcf3330061888f6a94f",
+		  "4f904c2025c90c817ea5ff9b662a6fdb445a73b57cdf09eacd379b95e1f03cac"
+		  "b04cd6deeda4f952191dd9bc1f7a9502471a648d74dc06d38112de48a42501f6"
+		  "b1a3ad55c2099cd9a648e5f17e5bf3e34bf9b5953decb768a34f875fe2b78dca"
+		  "0c2fcca81ec1a412006dfaed38fa06882e61f4c148105fb8e231fdb33c4d484c"
+		  "001721d4",
+		  "3358f620539473aee8d07e779764c4c6a9aabddc79a28e136b3bac021dbde44a",
+		  "e0548c1682e13bce454026b3b1bdf42985b24e4e7408095a7c529de38c3d1fcb"
+		  "04c9fe6868042a34c9614c6c99e3fcea" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct prf_alg *prf = crypto_prf(cases[i].prf);
+		struct buf *ni = hexbuf(cases[i].ni), *nr = hexbuf(cases[i].nr);
+		struct buf *gir = hexbuf(cases[i].gir), *girnew = hexbuf(cases[i].girnew);
+		struct buf *spii = hexbuf(cases[i].spii), *spir = hexbuf(cases[i].spir);
+		struct buf *skeyseed = NULL, *rekey = NULL;
+		struct chunk seed[4] = { C(ni), C(nr), C(spii), C(spir) };
+		unsigned int bits = prf ? prf->len * 8u : 0;
+		uint8_t dkm[132];
+
+		CHECK(prf && crypto_skeyseed(prf, C(ni), C(nr), C(gir), &skeyseed) == 0,
+		      "nist sha%u: SKEYSEED", bits);
+		CHECK_HEX(skeyseed ? skeyseed->data : NULL, skeyseed ? skeyseed->len : 0,
+			  cases[i].skeyseed, "nist sha%u: SKEYSEED value", bits);
+		CHECK(skeyseed && crypto_prf_plus(prf, C(skeyseed), seed, 4, dkm, sizeof(dkm)) == 0,
+		      "nist sha%u: prf+ to 1056 bits", bits);
+		CHECK_HEX(dkm, sizeof(dkm), cases[i].dkm, "nist sha%u: DKM", bits);
+		CHECK(prf && crypto_skeyseed_rekey(prf, (struct chunk){ dkm, prf->len }, C(girnew),
+						   C(ni), C(nr), &rekey) == 0,
+		      "nist sha%u: SKEYSEED(Rekey)", bits);
+		CHECK_HEX(rekey ? rekey->data : NULL, rekey ? rekey->len : 0, cases[i].rekey,
+			  "nist sha%u: SKEYSEED(Rekey) value", bits);
+		buf_free(skeyseed);
+		buf_free(rekey);
+		buf_free(ni);
+		buf_free(nr);
+		buf_free(gir);
+		buf_free(girnew);
+		buf_free(spii);
+		buf_free(spir);
+	}
+}
+
 /* 14. SKEYSEED and SK_* for four suites (vectors_gen.h) */
 static void test_ike_keys(void)
 {
@@ -626,6 +702,7 @@ int main(void)
 	test_ecp();
 	test_modp_and_roundtrip();
 	test_kdf_cavs();
+	test_kdf_nist();
 	test_ike_keys();
 	test_child_keys();
 	test_auth_natd();

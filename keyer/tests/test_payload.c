@@ -16,6 +16,7 @@
 #include "tap.h"
 
 #define SPII 0x1122334455667788ULL
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* An IKE_SA_INIT request as strongSwan would send one, plus an unknown payload. */
 static struct buf *build_init(void)
@@ -407,6 +408,178 @@ static void test_decoders(void)
 	free(out);
 }
 
+/* 75-94. The first look (ike_hdr_check) and the answer to an orphan message. */
+static void test_header_verdicts(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t version, exchange, flags;
+		int len_delta;		/* header length field minus datagram length */
+		size_t cut;		/* datagram shorter than the header: bytes kept */
+		enum ike_hdr_verdict want;
+		uint16_t orphan;	/* ike_orphan_notify() when the verdict is OK */
+	} cases[] = {
+		/* 75 */ { "IKEv2 IKE_SA_INIT request", 0x20, IKE_SA_INIT, IKE_FLAG_INITIATOR, 0, 0,
+			   IKE_HDR_OK, 0 },
+		/* 76 */ { "minor version 2.1", 0x21, IKE_SA_INIT, IKE_FLAG_INITIATOR, 0, 0,
+			   IKE_HDR_OK, 0 },
+		/* 77 */ { "IKE_AUTH request: INVALID_IKE_SPI if orphan", 0x20, IKE_AUTH,
+			   IKE_FLAG_INITIATOR, 0, 0, IKE_HDR_OK, IKE_N_INVALID_IKE_SPI },
+		/* 78 */ { "CREATE_CHILD_SA request from the responder", 0x20, IKE_CREATE_CHILD_SA,
+			   0, 0, 0, IKE_HDR_OK, IKE_N_INVALID_IKE_SPI },
+		/* 79 */ { "INFORMATIONAL request", 0x20, IKE_INFORMATIONAL, IKE_FLAG_INITIATOR, 0, 0,
+			   IKE_HDR_OK, IKE_N_INVALID_IKE_SPI },
+		/* 80 */ { "INFORMATIONAL response: never answered", 0x20, IKE_INFORMATIONAL,
+			   IKE_FLAG_RESPONSE, 0, 0, IKE_HDR_OK, 0 },
+		/* 81 */ { "IKE_AUTH response: never answered", 0x20, IKE_AUTH,
+			   IKE_FLAG_RESPONSE | IKE_FLAG_INITIATOR, 0, 0, IKE_HDR_OK, 0 },
+		/* 82 */ { "unknown exchange 99 request: not ours to answer", 0x20, 99,
+			   IKE_FLAG_INITIATOR, 0, 0, IKE_HDR_OK, 0 },
+		/* 83 */ { "major 3 request: INVALID_MAJOR_VERSION", 0x30, IKE_SA_INIT,
+			   IKE_FLAG_INITIATOR, 0, 0, IKE_HDR_BAD_VERSION, 0 },
+		/* 84 */ { "major 15 INFORMATIONAL request", 0xf0, IKE_INFORMATIONAL, 0, 0, 0,
+			   IKE_HDR_BAD_VERSION, 0 },
+		/* 85 */ { "major 3 response: dropped", 0x30, IKE_SA_INIT, IKE_FLAG_RESPONSE, 0, 0,
+			   IKE_HDR_DROP, 0 },
+		/* 86 */ { "major 3, length lies: dropped", 0x30, IKE_SA_INIT, IKE_FLAG_INITIATOR, 4, 0,
+			   IKE_HDR_DROP, 0 },
+		/* 87 */ { "IKEv1 (major 1): dropped, never answered", 0x10, 2, 0, 0, 0,
+			   IKE_HDR_DROP, 0 },
+		/* 88 */ { "major 0: dropped", 0x00, IKE_SA_INIT, IKE_FLAG_INITIATOR, 0, 0,
+			   IKE_HDR_DROP, 0 },
+		/* 89 */ { "length field larger than the datagram", 0x20, IKE_AUTH,
+			   IKE_FLAG_INITIATOR, 1, 0, IKE_HDR_DROP, 0 },
+		/* 90 */ { "length field smaller than the datagram", 0x20, IKE_AUTH,
+			   IKE_FLAG_INITIATOR, -1, 0, IKE_HDR_DROP, 0 },
+		/* 91 */ { "length field 0xffffffff", 0x20, IKE_AUTH, IKE_FLAG_INITIATOR,
+			   INT32_MAX, 0, IKE_HDR_DROP, 0 },
+		/* 92 */ { "27 bytes: a header cut short", 0x20, IKE_SA_INIT, IKE_FLAG_INITIATOR, 0, 27,
+			   IKE_HDR_DROP, 0 },
+		/* 93 */ { "nothing at all", 0x20, IKE_SA_INIT, IKE_FLAG_INITIATOR, 0, 1,
+			   IKE_HDR_DROP, 0 },
+		/* 94 */ { "major 3 cut to 20 bytes", 0x30, IKE_SA_INIT, IKE_FLAG_INITIATOR, 0, 20,
+			   IKE_HDR_DROP, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct buf *b = raw_msg(IKE_PL_NONCE, "00000014" NONCE16), *copy;
+		size_t len = cases[i].cut ? cases[i].cut - 1 : b->len;
+		enum ike_hdr_verdict v;
+		struct ike_header h;
+
+		b->data[17] = cases[i].version;
+		b->data[18] = cases[i].exchange;
+		b->data[19] = cases[i].flags;
+		put_u32(b->data + 24, cases[i].len_delta == INT32_MAX ? UINT32_MAX :
+			(uint32_t)((long)b->len + cases[i].len_delta));
+		copy = buf_from(b->data, len);	/* exact size: ASan sees an overread */
+		v = ike_hdr_check(&h, copy->data, len);
+		CHECK(v == cases[i].want &&
+		      (v != IKE_HDR_OK || ike_orphan_notify(&h) == cases[i].orphan),
+		      "%s: verdict %d, orphan answer %u", cases[i].name, v,
+		      v == IKE_HDR_OK ? ike_orphan_notify(&h) : 0);
+		buf_free(copy);
+		buf_free(b);
+	}
+}
+
+/* 95-110. Nested lengths and counts at their limits: no overflow, no overread. */
+static void test_lying_lengths(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t type;
+		const char *body;
+		int err;
+	} cases[] = {
+		/* 95 */ { "SA: proposal length 0xffff", IKE_PL_SA,
+			   "0000ffff01010001" "0000000801000014", IKE_E_SHORT },
+		/* 96 */ { "SA: transform length 0xffff", IKE_PL_SA,
+			   PROP_HDR("0", "010", "01") "0000ffff01000014", IKE_E_SHORT },
+		/* 97 */ { "SA: attribute length 0xffff", IKE_PL_SA,
+			   PROP_HDR("0", "014", "01") "0000000c01000014000effff", IKE_E_SHORT },
+		/* 98 */ { "SA: 255 transforms counted", IKE_PL_SA,
+			   PROP_HDR("0", "010", "ff") "0000000801000014", IKE_E_LIMIT },
+		/* 99 */ { "SA: transform count 0", IKE_PL_SA,
+			   PROP_HDR("0", "010", "00") "0000000801000014", IKE_E_SYNTAX },
+		/* 100 */ { "SA: SPI size 255", IKE_PL_SA, "0000000c0101ff0101020304", IKE_E_SYNTAX },
+		/* 101 */ { "SA: proposal header only, 1 transform promised", IKE_PL_SA,
+			   "0000000801010001", IKE_E_SHORT },
+		/* 102 */ { "KE: group only, 0xffff", IKE_PL_KE, "ffff0000", IKE_E_SHORT },
+		/* 103 */ { "Notify: SPI size 255", IKE_PL_NOTIFY, "03ff4000" "01020304", IKE_E_SHORT },
+		/* 104 */ { "Notify: header only", IKE_PL_NOTIFY, "000040", IKE_E_SHORT },
+		/* 105 */ { "Delete: 65535 ESP SPIs, 4 there", IKE_PL_DELETE, "0304ffff01020304",
+			   IKE_E_SYNTAX },
+		/* 106 */ { "Delete: SPI size 255 x 65535", IKE_PL_DELETE, "03ffffff01020304",
+			   IKE_E_SYNTAX },
+		/* 107 */ { "Delete: ESP with no SPI", IKE_PL_DELETE, "03040000", IKE_E_SYNTAX },
+		/* 108 */ { "TS: 255 selectors counted", IKE_PL_TSi,
+			   "ff000000070000100000ffff00000000ffffffff", IKE_E_LIMIT },
+		/* 109 */ { "TS: selector length 0xffff", IKE_PL_TSi,
+			   "0100000007000fff0000ffff00000000ffffffff", IKE_E_SHORT },
+		/* 110 */ { "TS: selector length 7", IKE_PL_TSi,
+			   "01000000070000070000ffff", IKE_E_SHORT },
+	};
+	union {
+		struct ike_sa_payload sa;
+		struct ike_ts_payload ts;
+		struct ike_ke ke;
+		struct ike_notify n;
+		struct ike_delete d;
+	} *out = malloc(sizeof(*out));
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		err = decode(cases[i].type, cases[i].body, out);
+		CHECK(err == cases[i].err, "%s: %s", cases[i].name, ike_strerror(err));
+	}
+	free(out);
+}
+
+/* 111-116. Generic payload headers that lie, in the outer and the inner chain. */
+static void test_lying_chains(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t first;
+		const char *chain;
+		int err;
+	} cases[] = {
+		/* 111 */ { "payload length 0", IKE_PL_NONCE, "00000000" NONCE16, IKE_E_SHORT },
+		/* 112 */ { "payload length 0xffff", IKE_PL_NONCE, "0000ffff" NONCE16, IKE_E_SHORT },
+		/* 113 */ { "unknown payload with length 0xffff", 200, "0000ffff", IKE_E_SHORT },
+		/* 114 */ { "unknown critical payload, length 2", 200, "00800002", IKE_E_SHORT },
+		/* 115 */ { "SK inside SK", IKE_PL_SK, "00000008aabbccdd", IKE_E_SYNTAX },
+		/* 116 */ { "three bytes of a header", IKE_PL_NONCE, "000000", IKE_E_SHORT },
+	};
+	static const uint8_t outer_sk[] = {
+		1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 9,
+		IKE_PL_SK, IKEV2_VERSION, IKE_AUTH, IKE_FLAG_INITIATOR, 0, 0, 0, 1,
+		0, 0, 0, IKE_HDR_LEN + IKE_GEN_HDR_LEN, 0, 0, 0, IKE_GEN_HDR_LEN,
+	};
+	struct ike_msg m;
+	size_t i;
+	int err, ierr;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct buf *b = raw_msg(cases[i].first, cases[i].chain);
+		struct buf *chain = hexbuf(cases[i].chain);
+
+		err = ike_msg_parse(&m, b->data, b->len);
+		/* the same chain inside an SK payload */
+		ike_msg_parse(&m, outer_sk, sizeof(outer_sk));
+		m.pl[0].next = cases[i].first;
+		ierr = ike_msg_parse_inner(&m, chain->data, chain->len);
+		CHECK(ierr == cases[i].err &&
+		      (err == cases[i].err || (cases[i].first == IKE_PL_SK && err == IKE_OK)),
+		      "%s: outer %s, inner %s", cases[i].name, ike_strerror(err), ike_strerror(ierr));
+		buf_free(chain);
+		buf_free(b);
+	}
+}
+
 /* Does [p, p + len) lie inside [base, base + size)? */
 static bool inside(const uint8_t *p, size_t len, const uint8_t *base, size_t size)
 {
@@ -656,6 +829,9 @@ int main(void)
 	test_build_parse();
 	test_malformed_messages();
 	test_decoders();
+	test_header_verdicts();
+	test_lying_lengths();
+	test_lying_chains();
 	test_truncations();
 	test_mutations();
 	return tap_done();

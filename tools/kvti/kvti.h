@@ -30,6 +30,7 @@ struct kvti_ctx {
 	bool pretty;
 	bool stats;
 	const char *netns;	/* -n NAME, or NULL */
+	const char *socket;	/* --socket PATH (kvti session), or NULL */
 	bool in_netns;		/* already switched into it */
 	bool nl_open;
 	struct kvti_nl nl;
@@ -186,6 +187,11 @@ int kvti_sa_main(struct kvti_ctx *ctx, int argc, char **argv);
 int kvti_stats_main(struct kvti_ctx *ctx, int argc, char **argv);
 int kvti_monitor_main(struct kvti_ctx *ctx, int argc, char **argv);
 
+/* session.c: asks kvti-keyer over its control socket */
+#define KVTI_KEYER_SOCKET	"/run/kvti/keyer.sock"	/* keyer/config.h agrees */
+int kvti_session_main(struct kvti_ctx *ctx, int argc, char **argv);
+const char *kvti_session_socket(const struct kvti_ctx *ctx);
+
 /* attrs.c: names of the uapi enums, for messages and output */
 extern const struct kvti_attr_space kvti_attr_space;
 extern const char *const kvti_df_names[KVTI_DF_MAX + 1];
@@ -200,6 +206,9 @@ void out_tunnel(struct kvti_ctx *ctx, const struct kvti_tunnel *t);
 void out_sa(struct kvti_ctx *ctx, const struct kvti_sa *sa);
 void out_tunnel_stats(struct kvti_ctx *ctx, const struct kvti_tunnel *t);
 void out_event(struct kvti_ctx *ctx, const struct kvti_event *ev);
+struct jp_node;
+void out_session(struct kvti_ctx *ctx, const struct jp_node *ike, bool module,
+		 const struct kvti_sa *const *in, const struct kvti_sa *const *out);
 void out_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int out_usage_error(const struct kvti_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

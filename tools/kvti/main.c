@@ -22,13 +22,13 @@
 static int cmd_help(struct kvti_ctx *ctx, int argc, char **argv);
 
 /*
- * Objects.  sa and stats (and session, to come) need two letters: "kvti s"
- * is ambiguous.
+ * Objects.  sa, session and stats need two letters: "kvti s" is ambiguous.
  */
 static const struct kvti_command objects[] = {
 	{ "tunnel", 1, kvti_tunnel_main, "tunnel { add | set | del | show } ..." },
 	{ "sa", 2, kvti_sa_main, "sa { add | del | show | flush } ..." },
 	{ "stats", 2, kvti_stats_main, "stats [ show | clear ] ..." },
+	{ "session", 2, kvti_session_main, "session { show | clear | up | down } ..." },
 	{ "monitor", 1, kvti_monitor_main, "monitor" },
 	{ "help", 1, cmd_help, "help" },
 };
@@ -171,6 +171,7 @@ int main(int argc, char **argv)
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "netns", required_argument, NULL, 'n' },
+		{ "socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -195,11 +196,16 @@ int main(int argc, char **argv)
 		case 'n':
 			ctx.netns = optarg;
 			break;
+		case 'S':
+			ctx.socket = optarg;
+			break;
 		case 'h':
 			return cmd_help(&ctx, 0, NULL);
 		default:
 			if (optopt == 'n')
 				return out_usage_error(&ctx, "option -n needs a namespace NAME");
+			if (optopt == 'S')
+				return out_usage_error(&ctx, "option --socket needs a PATH");
 			if (optopt)
 				return out_usage_error(&ctx, "unknown option \"-%c\"", optopt);
 			return out_usage_error(&ctx, "unknown option \"%s\"", argv[optind - 1]);

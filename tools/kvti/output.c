@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "jparse.h"
 #include "kvti.h"
 
 /* Counters in the order shown; JSON key and human label. */
@@ -324,6 +325,148 @@ void out_sa(struct kvti_ctx *ctx, const struct kvti_sa *sa)
 		text_sa(out_file(ctx), sa, ctx->stats);
 }
 
+/*
+ * kvti session show: one IKE SA as the keyer reported it (@ike), and the
+ * module's SAs of each of its CHILD SAs, in order (@in, @out; NULL where
+ * the module has none).  JSON: the keyer's object as it came, each CHILD
+ * SA with "sa_in" / "sa_out" added ({"id", "stats"}) when known.
+ */
+static void json_session_sa(struct json *j, const char *key, const struct kvti_sa *sa)
+{
+	if (!sa)
+		return;
+	json_key(j, key);
+	json_begin_object(j);
+	json_kv_uint(j, "id", sa->id);
+	if (sa->has_stats)
+		json_stats(j, sa->stats);
+	json_end_object(j);
+}
+
+static void json_session(struct json *j, const struct jp_node *ike,
+			 const struct kvti_sa *const *in, const struct kvti_sa *const *out)
+{
+	const struct jp_node *e, *c;
+	size_t i;
+
+	json_begin_object(j);
+	for (e = ike->child; e; e = e->next) {
+		json_key(j, e->key);
+		if (strcmp(e->key, "child_sas") || e->type != JP_ARRAY) {
+			jp_emit(j, e);
+			continue;
+		}
+		json_begin_array(j);
+		for (c = e->child, i = 0; c; c = c->next, i++) {
+			const struct jp_node *f;
+
+			json_begin_object(j);
+			for (f = c->child; f; f = f->next) {
+				json_key(j, f->key);
+				jp_emit(j, f);
+			}
+			json_session_sa(j, "sa_in", in[i]);
+			json_session_sa(j, "sa_out", out[i]);
+			json_end_object(j);
+		}
+		json_end_array(j);
+	}
+	json_end_object(j);
+}
+
+/* "0.0.0.0/0 ::/0" from an array of strings. */
+static void text_list(FILE *f, const struct jp_node *arr)
+{
+	const struct jp_node *e;
+
+	for (e = arr ? arr->child : NULL; e; e = e->next)
+		if (e->type == JP_STR)
+			fprintf(f, " %s", e->str);
+}
+
+static void text_session_sa(FILE *f, const char *dir, const char *spi,
+			    const struct kvti_sa *sa, bool module, bool show_stats)
+{
+	const uint64_t *v;
+	size_t i;
+
+	fprintf(f, "    %-3s spi %s", dir, spi);
+	if (!sa) {
+		fputs(module ? "  (not in the module)\n" : "\n", f);
+		return;
+	}
+	if (!sa->has_stats) {
+		fputc('\n', f);
+		return;
+	}
+	v = sa->stats;
+	if (sa->dir == KVTI_DIR_IN)
+		fprintf(f, "  packets %" PRIu64 " bytes %" PRIu64, v[KVTI_STAT_RX_PACKETS],
+			v[KVTI_STAT_RX_BYTES]);
+	else
+		fprintf(f, "  packets %" PRIu64 " bytes %" PRIu64, v[KVTI_STAT_TX_PACKETS],
+			v[KVTI_STAT_TX_BYTES]);
+	if (show_stats) {
+		fprintf(f, "  id %" PRIu32, sa->id);
+		if (sa->has_seq_out)
+			fprintf(f, " seq %" PRIu64, sa->seq_out);
+		if (sa->has_replay)
+			fprintf(f, " replay-window %" PRIu32 " top %" PRIu64, sa->replay_window,
+				sa->replay_top);
+		for (i = 0; i < ARRAY_SIZE(stats); i++)
+			if (stats[i].id >= KVTI_STAT_DROP_REPLAY && v[stats[i].id])
+				fprintf(f, " drop-%s %" PRIu64, stats[i].label, v[stats[i].id]);
+	}
+	fputc('\n', f);
+}
+
+static void text_session(FILE *f, const struct jp_node *ike, bool show_stats, bool module,
+			 const struct kvti_sa *const *in, const struct kvti_sa *const *out)
+{
+	const struct jp_node *c, *children = jp_get(ike, "child_sas");
+	size_t i = 0;
+
+	fprintf(f, "%s: peer %s[%" PRIu64 "] %s, %s, %" PRIu64 "s\n", jp_str(ike, "tunnel"),
+		jp_str(ike, "peer"), jp_uint(ike, "peer_port"), jp_str(ike, "state"),
+		jp_str(ike, "role"), jp_uint(ike, "age"));
+	fprintf(f, "  local %s[%" PRIu64 "] id %s  remote id %s\n", jp_str(ike, "local"),
+		jp_uint(ike, "local_port"), *jp_str(ike, "local_id") ? jp_str(ike, "local_id") : "-",
+		*jp_str(ike, "remote_id") ? jp_str(ike, "remote_id") : "-");
+	fprintf(f, "  ike spi %s/%s %s", jp_str(ike, "spi_i"), jp_str(ike, "spi_r"),
+		*jp_str(ike, "algorithms") ? jp_str(ike, "algorithms") : "(negotiating)");
+	if (show_stats) {
+		if (jp_bool(ike, "nat_local"))
+			fputs(" nat-local", f);
+		if (jp_bool(ike, "nat_remote"))
+			fputs(" nat-remote", f);
+		if (jp_bool(ike, "initial_contact"))
+			fputs(" initial-contact", f);
+	}
+	fputc('\n', f);
+	for (c = children ? children->child : NULL; c; c = c->next, i++) {
+		fprintf(f, "  child %s, %" PRIu64 "s, %s\n", jp_str(c, "state"), jp_uint(c, "age"),
+			*jp_str(c, "algorithms") ? jp_str(c, "algorithms") : "(negotiating)");
+		text_session_sa(f, "in", jp_str(c, "spi_in"), in[i], module, show_stats);
+		text_session_sa(f, "out", jp_str(c, "spi_out"), out[i], module, show_stats);
+		if (show_stats) {
+			fputs("    ts local", f);
+			text_list(f, jp_get(c, jp_str(ike, "role")[0] == 'i' ? "ts_i" : "ts_r"));
+			fputs(" remote", f);
+			text_list(f, jp_get(c, jp_str(ike, "role")[0] == 'i' ? "ts_r" : "ts_i"));
+			fputc('\n', f);
+		}
+	}
+}
+
+void out_session(struct kvti_ctx *ctx, const struct jp_node *ike, bool module,
+		 const struct kvti_sa *const *in, const struct kvti_sa *const *out)
+{
+	if (ctx->json)
+		json_session(&ctx->json_out, ike, in, out);
+	else
+		text_session(out_file(ctx), ike, ctx->stats, module, in, out);
+}
+
 /* Events, by KVTI_CMD_EV_*: the word that starts each line (JSON "event"). */
 static const char *const event_names[KVTI_CMD_MAX + 1] = {
 	[KVTI_CMD_EV_EXPIRE] = "expire",
@@ -470,7 +613,8 @@ static void usage_main(const struct kvti_ctx *ctx, FILE *f)
 		sep = " |";
 	}
 	fputs(" }\n"
-	      "OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME | -h[elp] }\n", f);
+	      "OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME | --socket PATH |\n"
+	      "            -h[elp] }\n", f);
 }
 
 /* The usage of what is running: one subcommand, one object, or all. */

@@ -59,7 +59,7 @@ help_ok "kvti tunnel add NAME" t help
 help_ok "kvti tunnel add NAME" tunnel add help
 help_ok "kvti tunnel del NAME" t d help
 
-help_ok "OBJECT := { tunnel | sa | stats | monitor }" help
+help_ok "OBJECT := { tunnel | sa | stats | session | monitor }" help
 help_ok "kvti sa add dev NAME dir in|out spi SPI" sa help
 help_ok "[lifetime seconds|bytes|packets N [soft N]]..." sa add help
 help_ok "kvti sa del dev NAME dir in|out spi SPI" sa d help
@@ -112,7 +112,7 @@ K=0x00112233445566778899aabbccddeeff01020304
 GCM='rfc4106(gcm(aes))'
 expect 2 'ambiguous object "s"' s
 expect 2 'ambiguous object "s"' s show
-expect 2 'unknown object "se"' se show
+expect 2 'unknown object "sx"' sx show
 expect 2 'unknown command "bogus"' sa bogus
 expect 2 'unknown command "bogus"' stats bogus
 expect 2 'unexpected "bogus"' monitor bogus
@@ -193,7 +193,24 @@ hidden sa add dev vti1 dir in spi 1 aead "$GCM" 5ec2e75ec2e7 128
 hidden sa add dev vti1 dir in spi 1 aead "$GCM" 0x5ec2e75ec2e7 128 0x5ec2e75ec2e7
 hidden sa add dev vti1 dir in spi 1 enc 'cbc(aes)' 0x00 auth 'hmac(sha1)' 0x5ec2e7g 96
 
+# 2c. session: its grammar; the keyer is asked only after that
+help_ok "kvti session show [PEER | TUNNEL]" session help
+help_ok "kvti session up TUNNEL" se up help
+expect 2 'missing TUNNEL' --socket /nonexistent/kvti.sock session up
+expect 2 'missing TUNNEL' --socket /nonexistent/kvti.sock session down
+expect 2 'too many arguments: "vti2"' --socket /nonexistent/kvti.sock session up vti1 vti2
+expect 2 'too many arguments: "x"' --socket /nonexistent/kvti.sock session show 192.0.2.1 x
+expect 2 'unknown command "bogus"' session bogus
+expect 2 'ambiguous object "s"' s show
+expect 2 'option --socket needs a PATH' --socket
+
 # 3. failures of the system: exit 1
+expect 1 'kvti-keyer is not running (no socket at /nonexistent/kvti.sock)' \
+	--socket /nonexistent/kvti.sock session show
+expect 1 'kvti-keyer is not running (no socket at /nonexistent/kvti.sock)' \
+	--socket /nonexistent/kvti.sock -j session clear 192.0.2.1
+KVTI_KEYER_SOCKET=/nonexistent/env.sock \
+	expect 1 'kvti-keyer is not running (no socket at /nonexistent/env.sock)' session up vti1
 expect 1 'no such tunnel "kvti-no-such"' tunnel add vti1 from kvti-no-such
 expect 1 'cannot enter network namespace "kvti-test-no-such-netns"' \
 	-n kvti-test-no-such-netns tunnel show

@@ -14,6 +14,9 @@ PACKAGES=(
 	# checkpatch.pl (make check); the debug kernel's source and build tools
 	linux-source-6.1 xz-utils flex bison bc libelf-dev cpio
 	libnl-3-dev libnl-genl-3-dev libssl-dev
+	# the keyer's libFuzzer targets (make check): clang and its fuzzer runtime,
+	# which is only a Recommends of clang-14
+	clang libclang-rt-14-dev
 	# test VM: the kernel it boots, QEMU, the initramfs, the guest's tools
 	linux-image-amd64 qemu-system-x86 busybox-static kmod util-linux procps
 	iproute2 iputils-ping iperf3 jq python3
