@@ -13,26 +13,8 @@ set -u
 
 KEYER=$(readlink -f "$1")
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-T=$(mktemp -d /tmp/keyer-install.XXXXXX)
-n=0
-failed=0
-trap 'kill -9 $(cat "$T"/*.pid 2>/dev/null) 2>/dev/null; [ $failed -eq 0 ] && rm -rf "$T"' EXIT
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-check() {
-	d=$1
-	shift
-	"$@"
-	ok $? "$d"
-}
+. "$(dirname "$0")/lib.sh"
+workdir keyer-install
 
 D=$T/root
 make -s -C "$SRC" install DESTDIR="$D" PREFIX=/usr SBINDIR=/usr/sbin >"$T/make.log" 2>&1

@@ -16,48 +16,20 @@
 # Every check prints a TAP line; the exit status is 1 if any failed.
 set -u
 
-if ! command -v jq >/dev/null; then
-	echo "Bail out! keyers.sh reads the control socket's JSON with jq: apt-get install jq"
-	exit 1
-fi
 KEYER=$(readlink -f "$1")
 CTL=$(readlink -f "$2")
-if [ -z "${KEYERS_IN_NETNS:-}" ] && unshare -rn true 2>/dev/null; then
-	KEYERS_IN_NETNS=1 exec unshare -rn sh "$0" "$@"
-fi
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-
-T=$(mktemp -d /tmp/keyers.XXXXXX)
-trap 'kill -9 $(cat "$T"/*.pid 2>/dev/null) 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-failed=0
+. "$(dirname "$0")/lib.sh"
+need_jq keyers.sh
+in_netns "$0" "$@"
+workdir keyers
+ports 15500 0
 have6=0
-PORT=15500
 if [ -n "${KEYERS_IN_NETNS:-}" ]; then
-	ip link set lo up
 	ip addr add 2001:db8::2/128 dev lo nodad && ip addr add 2001:db8::3/128 dev lo nodad &&
 		have6=1
-else
-	PORT=$((20000 + $$ % 20000))
 fi
-
-ok() {	# ok CONDITION-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-check() {	# check DESCRIPTION COMMAND...
-	d=$1
-	shift
-	"$@"
-	ok $? "$d"
-}
+# Both keyers start passive: each check brings vti1 up with ctl up
+START_OPTS=--passive
 
 # conf NAME LOCAL PEER PSK IKE-PROPOSALS ESP-PROPOSALS
 conf() {
@@ -73,30 +45,6 @@ conf() {
 	EOC
 }
 
-start() {	# start NAME [OPTIONS...]
-	name=$1
-	shift
-	rm -f "$T/$name.sock"
-	"$KEYER" -c "$T/$name.conf" -f -d --decoupled --passive -s "$T/$name.sock" "$@" \
-		2>>"$T/$name.log" &
-	echo $! >"$T/$name.pid"
-	i=0
-	while [ ! -S "$T/$name.sock" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
-
-# stop NAME: SIGTERM, and the keyer must exit 0 (ASan: no leak, no error)
-stop() {
-	pid=$(cat "$T/$1.pid")
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid"
-	st=$?
-	rm -f "$T/$1.pid"
-	ok $st "keyer $1 exits cleanly on SIGTERM (status $st)"
-}
-
 kill9() {
 	pid=$(cat "$T/$1.pid")
 	kill -9 "$pid"
@@ -105,18 +53,6 @@ kill9() {
 }
 
 ctl() { "$CTL" "$T/$1.sock" "$2" ${3:+"$3"}; }
-
-# eventually SECONDS COMMAND...: true once COMMAND is, polling
-eventually() {
-	limit=$(($1 * 20))
-	shift
-	i=0
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
-		sleep 0.05
-	done
-}
 
 n_ike() { ctl "$1" show | jq '[.ike_sas[] | select(.state == "established")] | length'; }
 n_sas() { ctl "$1" sas | jq '.sas | length'; }

@@ -18,54 +18,13 @@
 # running; and both keyers still exit cleanly (ASan: nothing leaked).
 set -u
 
-if ! command -v jq >/dev/null; then
-	echo "Bail out! reload.sh reads the control socket's JSON with jq: apt-get install jq"
-	exit 1
-fi
 KEYER=$(readlink -f "$1")
 CTL=$(readlink -f "$2")
-if [ -z "${KEYERS_IN_NETNS:-}" ] && unshare -rn true 2>/dev/null; then
-	KEYERS_IN_NETNS=1 exec unshare -rn sh "$0" "$@"
-fi
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-
-T=$(mktemp -d /tmp/reload.XXXXXX)
-trap 'kill -9 $(cat "$T"/*.pid 2>/dev/null) 2>/dev/null; [ $failed -eq 0 ] && rm -rf "$T"' EXIT
-n=0
-failed=0
-PORT=15600
-if [ -n "${KEYERS_IN_NETNS:-}" ]; then
-	ip link set lo up
-else
-	PORT=$((20000 + ($$ + 7) % 20000))
-fi
-
-ok() {	# ok CONDITION-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-check() {	# check DESCRIPTION COMMAND...
-	d=$1
-	shift
-	"$@"
-	ok $? "$d"
-}
-
-eventually() {	# eventually SECONDS COMMAND...: by the clock, not by tries
-	end=$(($(date +%s) + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge $end ] && return 1
-		sleep 0.05
-	done
-}
+. "$(dirname "$0")/lib.sh"
+need_jq reload.sh
+in_netns "$0" "$@"
+workdir reload
+ports 15600 7
 
 # conf NAME SIDE(a|b) ESP-PROPOSALS-OF-VTI1 TUNNEL-NUMBERS...
 conf() {
@@ -92,29 +51,6 @@ conf() {
 			echo "tunnel vti$t { local = 127.0.0.$l; peer = 127.0.0.$p; ike-profile = ike; ipsec-profile = $e }"
 		done
 	} >"$f"
-}
-
-start() {	# start NAME [OPTIONS...]
-	name=$1
-	shift
-	rm -f "$T/$name.sock"
-	"$KEYER" -c "$T/$name.conf" -f -d --decoupled -s "$T/$name.sock" "$@" \
-		2>>"$T/$name.log" &
-	echo $! >"$T/$name.pid"
-	i=0
-	while [ ! -S "$T/$name.sock" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
-
-stop() {	# stop NAME: SIGTERM, and the keyer must exit 0 (ASan: no leak)
-	pid=$(cat "$T/$1.pid")
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid"
-	st=$?
-	rm -f "$T/$1.pid"
-	ok $st "keyer $1 exits cleanly on SIGTERM (status $st)"
 }
 
 hup() { kill -HUP "$(cat "$T/$1.pid")"; }

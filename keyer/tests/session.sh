@@ -14,56 +14,15 @@
 # out by kvti; selftests/ike.sh checks them in the VM.
 set -u
 
-if ! command -v jq >/dev/null; then
-	echo "Bail out! session.sh reads JSON with jq: apt-get install jq"
-	exit 1
-fi
 KEYER=$(readlink -f "$1")
 CTL=$(readlink -f "$2")
 KVTI=$(readlink -f "$3")
-if [ -z "${KEYERS_IN_NETNS:-}" ] && unshare -rn true 2>/dev/null; then
-	KEYERS_IN_NETNS=1 exec unshare -rn sh "$0" "$@"
-fi
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+. "$(dirname "$0")/lib.sh"
+need_jq session.sh
+in_netns "$0" "$@"
 unset KVTI_KEYER_SOCKET
-
-T=$(mktemp -d /tmp/session.XXXXXX)
-n=0
-failed=0
-trap 'kill -9 $(cat "$T"/*.pid 2>/dev/null) 2>/dev/null; [ $failed -eq 0 ] && rm -rf "$T"' EXIT
-PORT=15800
-if [ -n "${KEYERS_IN_NETNS:-}" ]; then
-	ip link set lo up
-else
-	PORT=$((20000 + ($$ + 13) % 20000))
-fi
-
-ok() {	# ok CONDITION-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-check() {	# check DESCRIPTION COMMAND...
-	d=$1
-	shift
-	"$@"
-	ok $? "$d"
-}
-
-eventually() {	# eventually SECONDS COMMAND...: by the clock, not by tries
-	end=$(($(date +%s) + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge $end ] && return 1
-		sleep 0.05
-	done
-}
+workdir session
+ports 15800 13
 
 for side in a b; do
 	if [ $side = a ]; then l=127.0.0.2 p=127.0.0.3; else l=127.0.0.3 p=127.0.0.2; fi
@@ -78,29 +37,6 @@ for side in a b; do
 	tunnel vti1 { local = $l; peer = $p; ike-profile = ike; ipsec-profile = esp }
 	EOC
 done
-
-start() {	# start NAME [OPTIONS...]
-	name=$1
-	shift
-	rm -f "$T/$name.sock"
-	"$KEYER" -c "$T/$name.conf" -f -d --decoupled -s "$T/$name.sock" "$@" \
-		2>>"$T/$name.log" &
-	echo $! >"$T/$name.pid"
-	i=0
-	while [ ! -S "$T/$name.sock" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
-
-stop() {
-	pid=$(cat "$T/$1.pid")
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid"
-	st=$?
-	rm -f "$T/$1.pid"
-	ok $st "keyer $1 exits cleanly on SIGTERM (status $st)"
-}
 
 # k NAME ARGS...: kvti against keyer NAME, stdout in $T/out, stderr in $T/err
 k() {
