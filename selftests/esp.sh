@@ -216,13 +216,9 @@ check_eq "tunnel counted 3 received" 3 \
 check_eq "carrier up with an outbound SA" true \
 	"$(kvti -n k -j tunnel show vti1 | jq -r '.[0].carrier')"
 
-# Leak probe: tear down now; with the unregister timeout at 1 s the kernel
-# complains within seconds if a device stays referenced.
-old_tmo=$(cat /proc/sys/net/core/netdev_unregister_timeout_secs)
-echo 1 >/proc/sys/net/core/netdev_unregister_timeout_secs
-ip netns del k; ip netns del x
-sleep 6
-echo "$old_tmo" >/proc/sys/net/core/netdev_unregister_timeout_secs
+# Leak probe: tear down now; the kernel complains within seconds if a
+# device stays referenced.
+ns_del_watched k x
 dmesg | grep -A30 "waiting for" | head -60
 check_fail "no device left referenced" sh -c 'dmesg | grep -q "waiting for"'
 finish

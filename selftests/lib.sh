@@ -162,6 +162,21 @@ ns_add() { # NAME...
 	done
 }
 
+# ns_del_watched NAME...: delete the namespaces with the kernel's
+# "waiting for DEV to become free" interval at 1 s, and wait 6 s, so that
+# a device left referenced is in dmesg by the time this returns.
+ns_del_watched() {
+	local old ns rc=0
+	old=$(cat /proc/sys/net/core/netdev_unregister_timeout_secs)
+	echo 1 >/proc/sys/net/core/netdev_unregister_timeout_secs
+	for ns in "$@"; do
+		ip netns del "$ns" || rc=1
+	done
+	sleep 6
+	echo "$old" >/proc/sys/net/core/netdev_unregister_timeout_secs
+	return $rc
+}
+
 __kvti_cleanup() {
 	local i ns pids
 	for ((i = ${#__kvti_at_exit[@]} - 1; i >= 0; i--)); do
