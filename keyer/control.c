@@ -66,6 +66,10 @@ static void show_stats(struct keyer *k, struct json *j)
 	json_uint(j, "retransmits", k->st.retransmits);
 	json_uint(j, "replays", k->st.replays);
 	json_uint(j, "give_ups", k->st.give_ups);
+	json_uint(j, "unprotected_notifies", k->st.unprotected);
+	json_uint(j, "unprotected_rate_limited", k->st.unprotected_limited);
+	json_uint(j, "cookies_sent", k->st.cookies_sent);
+	json_uint(j, "cookies_bad", k->st.cookies_bad);
 	json_open(j, "drops", '{');
 	for (i = 0; i < DROP_MAX; i++)
 		json_uint(j, drop_names[i], k->st.drops[i]);

@@ -316,6 +316,9 @@ if command -v python3 >/dev/null; then
 	burst=$(sed -n 's/^burst of 40: \([0-9]*\) answered$/\1/p' "$T/answers")
 	check "40 requests for unknown IKE SAs at once: rate-limited to about 10 answers ($burst)" \
 		[ "${burst:-0}" -ge 5 -a "${burst:-99}" -le 15 ]
+	unprot=$(ctl b stats | jq -c '[.unprotected_notifies, .unprotected_rate_limited]')
+	check "unprotected notifies counted: 3 + $burst sent, $((40 - ${burst:-0})) held back by the limit ($unprot)" \
+		[ "$unprot" = "[$((3 + ${burst:-0})),$((40 - ${burst:-0}))]" ]
 	drops=$(ctl b stats | jq -c '[.drops.short, .drops.header, .drops.no_sa, .drops.not_ike]')
 	check "malformed datagrams dropped and counted by reason ($drops)" [ "$drops" = "[1,5,43,1]" ]
 	check "and no IKE SA made of any" is n_ike b 0
@@ -412,11 +415,16 @@ if command -v python3 >/dev/null; then
 	)
 	check "cookies: 2 half-open of 4, then COOKIE; a wrong one or another Ni: COOKIE again; the right one answered ($answer)" \
 		[ "$answer" = "answered answered cookie cookie cookie answered 17 bytes" ]
+	cookies=$(ctl b stats | jq -c '[.cookies_sent, .cookies_bad]')
+	check "cookies: 3 sent, 2 that came back did not verify, counted in stats ($cookies)" \
+		[ "$cookies" = "[3,2]" ]
 	start a
 	ctl a up vti1 >/dev/null
 	check "cookies: keyer A, handed a COOKIE, brings the tunnel up" eventually 30 sh -c \
 		"[ \"\$('$CTL' $T/a.sock show | jq -r '.ike_sas[0].state')\" = established ]"
 	check "cookies: B logged that it asked" logged b "answered with a COOKIE"
+	check "cookies: the one A was handed counted too" \
+		[ "$(ctl b stats | jq .cookies_sent)" = 4 ]
 	stop a
 	stop b
 else
