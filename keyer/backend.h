@@ -7,7 +7,8 @@
  *
  * The engine calls spi_alloc for the inbound SPI before it answers or
  * proposes, then sa_add once per direction, sa_del when the CHILD SA goes
- * (spi_free for a reserved SPI that was never used).  Kernel events come
+ * (spi_free for a reserved SPI that was never used).  tunnel_flush empties
+ * a tunnel this keyer takes over: at start and when a reload adds it.  Kernel events come
  * back through kernel_event() (sa.c): EXPIRE, ACQUIRE.
  */
 #ifndef KEYER_BACKEND_H
@@ -34,6 +35,7 @@ struct kernel_sa {
 	bool				 esn;
 	uint32_t			 replay_window;
 	uint64_t			 life_seconds, life_kilobytes;	/* hard, 0 = none */
+	uint64_t			 soft_seconds, soft_kilobytes;	/* EXPIRE(soft), 0 = none */
 	uint32_t			 idle_time;
 };
 
@@ -56,6 +58,9 @@ struct backend_ops {
 	void		(*spi_free)(void *ctx, const char *ifname, uint32_t spi);
 	int		(*sa_add)(void *ctx, const struct kernel_sa *sa, uint32_t *id);
 	int		(*sa_del)(void *ctx, const char *ifname, uint32_t id);
+	/* Every SA on @ifname: what a previous keyer left (start, reload);
+	 * NULL where nothing outlives the process (decoupled). */
+	int		(*tunnel_flush)(void *ctx, const char *ifname);
 	void		(*dump)(void *ctx, struct json *j);	/* SAs held, for `sas` */
 };
 

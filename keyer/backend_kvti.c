@@ -127,31 +127,32 @@ static void events_ready(struct loop_fd *lf, uint32_t events)
 		log_warn("kernel: reading events: %s", strerror(-ret));
 }
 
-/* Removes what a previous keyer left on the tunnels we key. */
-static void flush_tunnels(struct kvti_backend *b)
+/* Removes what a previous keyer left on a tunnel we key. */
+static int k_tunnel_flush(void *ctx, const char *ifname)
 {
-	const struct config *cfg = b->k->cfg;
+	struct kvti_backend *b = ctx;
 	struct nl_msg *msg;
 	char why[512];
-	size_t i;
+	int ret;
 
-	for (i = 0; i < cfg->ntunnels; i++) {
-		msg = request(b, KVTI_CMD_SA_FLUSH, 0);
-		if (!msg || nla_put_string(msg, KVTI_A_IFNAME, cfg->tunnels[i].name) < 0) {
-			kvti_nl_msg_free(msg);
-			continue;
-		}
-		if (kvti_nl_request(&b->req, msg, NULL, NULL) < 0)
-			log_warn("kernel: tunnel %s: %s", cfg->tunnels[i].name,
-				 nl_why(&b->req, why, sizeof(why)));
+	msg = request(b, KVTI_CMD_SA_FLUSH, 0);
+	if (!msg || nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0) {
 		kvti_nl_msg_free(msg);
+		log_warn("kernel: tunnel %s: cannot flush its SAs: out of memory", ifname);
+		return -1;
 	}
+	ret = kvti_nl_request(&b->req, msg, NULL, NULL);
+	if (ret < 0)
+		log_warn("kernel: tunnel %s: %s", ifname, nl_why(&b->req, why, sizeof(why)));
+	kvti_nl_msg_free(msg);
+	return ret < 0 ? -1 : 0;
 }
 
 static int k_open(struct keyer *k, void **ctx)
 {
 	struct kvti_backend *b = calloc(1, sizeof(*b));
 	char why[512];
+	size_t i;
 	int ret;
 
 	if (!b)
@@ -180,7 +181,8 @@ static int k_open(struct keyer *k, void **ctx)
 		log_err("kernel: event loop: %s", strerror(errno));
 		goto err_close;
 	}
-	flush_tunnels(b);
+	for (i = 0; i < k->cfg->ntunnels; i++)
+		k_tunnel_flush(b, k->cfg->tunnels[i].name);
 	*ctx = b;
 	return 0;
 
@@ -240,11 +242,25 @@ static int parse_id(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+/* A KVTI_A_SA_LIFE_* nest; nothing when both limits are 0 (none). */
+static int put_life(struct nl_msg *msg, int type, uint64_t seconds, uint64_t kilobytes)
+{
+	struct nlattr *life;
+
+	if (!seconds && !kilobytes)
+		return 0;
+	life = nla_nest_start(msg, type);
+	if (!life || (seconds && nla_put_u64(msg, KVTI_LIFE_SECONDS, seconds) < 0) ||
+	    (kilobytes && nla_put_u64(msg, KVTI_LIFE_BYTES, kilobytes * 1024) < 0))
+		return -1;
+	nla_nest_end(msg, life);
+	return 0;
+}
+
 /* SA_NEW's attributes; keys only here, and the message is wiped when freed. */
 static int put_sa(struct nl_msg *msg, const struct kernel_sa *sa)
 {
 	const struct esp_kernel_alg *a = sa->alg;
-	struct nlattr *life;
 
 	if (nla_put_string(msg, KVTI_A_IFNAME, sa->ifname) < 0 ||
 	    nla_put_u8(msg, KVTI_A_SA_DIR, sa->dir) < 0 ||
@@ -265,16 +281,9 @@ static int put_sa(struct nl_msg *msg, const struct kernel_sa *sa)
 		return -1;
 	if (sa->idle_time && nla_put_u32(msg, KVTI_A_SA_IDLE_TIME, sa->idle_time) < 0)
 		return -1;
-	if (sa->life_seconds || sa->life_kilobytes) {
-		life = nla_nest_start(msg, KVTI_A_SA_LIFE_HARD);
-		if (!life ||
-		    (sa->life_seconds &&
-		     nla_put_u64(msg, KVTI_LIFE_SECONDS, sa->life_seconds) < 0) ||
-		    (sa->life_kilobytes &&
-		     nla_put_u64(msg, KVTI_LIFE_BYTES, sa->life_kilobytes * 1024) < 0))
-			return -1;
-		nla_nest_end(msg, life);
-	}
+	if (put_life(msg, KVTI_A_SA_LIFE_HARD, sa->life_seconds, sa->life_kilobytes) < 0 ||
+	    put_life(msg, KVTI_A_SA_LIFE_SOFT, sa->soft_seconds, sa->soft_kilobytes) < 0)
+		return -1;
 	return 0;
 }
 
@@ -381,5 +390,6 @@ const struct backend_ops backend_kvti = {
 	.spi_free = NULL,	/* the module expires unused reservations */
 	.sa_add = k_sa_add,
 	.sa_del = k_sa_del,
+	.tunnel_flush = k_tunnel_flush,
 	.dump = k_dump,
 };

@@ -135,6 +135,9 @@ struct child_sa *child_new(struct ike_sa *sa)
 	c->spi_reserved = true;
 	c->ike = sa;
 	c->state = CHILD_S_INSTALLING;
+	c->retire.fire = rekey_retire_fire;
+	c->out_wait.fire = rekey_out_wait_fire;
+	c->retry.fire = rekey_retry_fire;
 	c->created_ms = loop_now();
 	LIST_INSERT_HEAD(&sa->children, c, entry);
 	return c;
@@ -145,9 +148,20 @@ void child_free(struct child_sa *c)
 {
 	struct keyer *k = c->ike->k;
 
+	struct child_sa *o;
+
 	if (c->spi_reserved && k->be->spi_free)
 		k->be->spi_free(k->be_ctx, c->ike->ifname, c->spi_in);
+	timer_stop(&k->loop, &c->retire);
+	timer_stop(&k->loop, &c->out_wait);
+	timer_stop(&k->loop, &c->retry);
+	buf_free(c->pending_out);
+	buf_free(c->min_nonce);
 	LIST_REMOVE(c, entry);
+	/* A successor being negotiated or installed no longer replaces it. */
+	LIST_FOREACH(o, &c->ike->children, entry)
+		if (o->replaces == c)
+			o->replaces = NULL;
 	free(c);
 }
 
@@ -157,8 +171,11 @@ void child_delete(struct child_sa *c, const char *why)
 	struct keyer *k = sa->k;
 
 	if (c->state != CHILD_S_INSTALLING) {
+		/* Its successor's outbound first: the tunnel never goes without one. */
+		rekey_successor_out(c);
+		if (c->out_installed)
+			k->be->sa_del(k->be_ctx, sa->ifname, c->kid_out);
 		k->be->sa_del(k->be_ctx, sa->ifname, c->kid_in);
-		k->be->sa_del(k->be_ctx, sa->ifname, c->kid_out);
 		log_info("child-sa deleted %s spi in 0x%08" PRIx32 " out 0x%08" PRIx32 ": %s",
 			 sa_name(sa), c->spi_in, c->spi_out, why);
 	}
@@ -186,18 +203,20 @@ struct child_sa *child_by_spi_in(struct ike_sa *sa, uint32_t spi)
 }
 
 /*
- * The ipsec-profile's proposals as IKE_AUTH carries them: with our SPI and
- * without DH, which only CREATE_CHILD_SA uses (1.2: PFS groups there).
+ * The ipsec-profile's proposals with our SPI.  IKE_AUTH carries them
+ * without DH, which only CREATE_CHILD_SA uses (1.2: PFS groups there);
+ * a rekey offers @dh, the group its KE is of, and no other.
  */
-static size_t auth_proposals(const struct cfg_ipsec_profile *p, uint32_t spi,
-			     struct ike_proposal *out)
+size_t child_proposals(const struct cfg_ipsec_profile *p, uint32_t spi, bool with_dh,
+		       uint16_t dh, struct ike_proposal *out)
 {
 	size_t i, j, n;
 
 	for (i = 0; i < p->nprops; i++) {
 		out[i] = p->props[i];
 		for (j = 0, n = 0; j < out[i].nxf; j++)
-			if (out[i].xf[j].type != IKE_XF_DH)
+			if (out[i].xf[j].type != IKE_XF_DH ||
+			    (with_dh && out[i].xf[j].id == dh))
 				out[i].xf[n++] = out[i].xf[j];
 		out[i].nxf = (uint8_t)n;
 		out[i].spi_size = 4;
@@ -206,53 +225,137 @@ static size_t auth_proposals(const struct cfg_ipsec_profile *p, uint32_t spi,
 	return p->nprops;
 }
 
-/* KEYMAT and the two kernel SAs; the keys are wiped before returning. */
-static int install(struct ike_sa *sa, struct child_sa *c)
+/*
+ * Nonces as 2.8.1 compares them: "lowest" read as the byte strings
+ * compared lexicographically, a shorter prefix first (strongSwan and
+ * libreswan agree on memcmp over the common length).
+ */
+int nonce_cmp(struct chunk a, struct chunk b)
+{
+	int r = memcmp(a.p, b.p, a.len < b.len ? a.len : b.len);
+
+	if (r)
+		return r;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
+/* Soft lifetime: 85-90% of the hard one, jittered so both ends seldom rekey at once. */
+static uint64_t soft_of(uint64_t hard)
+{
+	uint32_t r = 0;
+
+	if (!hard)
+		return 0;
+	crypto_random(&r, sizeof(r));
+	return hard - hard / 10 - (hard / 20) * (r % 1001) / 1000;
+}
+
+/* SA_NEW for one direction, from KEYMAT. */
+static int add_dir(struct ike_sa *sa, struct child_sa *c, uint8_t dir, struct chunk enc,
+		   struct chunk auth, uint32_t *kid)
 {
 	const struct cfg_ipsec_profile *ip = sa->tunnel->ipsec;
-	bool init = sa->role == IKE_ROLE_INITIATOR;
+	struct keyer *k = sa->k;
+	struct kernel_sa ks;
+
+	memset(&ks, 0, sizeof(ks));
+	ks.ifname = sa->ifname;
+	ks.local = sa->local;
+	ks.remote = sa->remote;
+	ks.alg = &c->alg;
+	ks.esn = c->suite.esn == IKE_ESN_YES;
+	ks.replay_window = ip->replay_window;
+	ks.life_seconds = ip->life_seconds;
+	ks.life_kilobytes = ip->life_kilobytes;
+	/* Outbound traffic drives the rekey: the peer's inbound limits match ours. */
+	ks.soft_seconds = soft_of(ip->life_seconds);
+	ks.soft_kilobytes = soft_of(ip->life_kilobytes);
+	ks.idle_time = ip->idle_time;
+	ks.dir = dir;
+	ks.spi = dir == KVTI_DIR_IN ? c->spi_in : c->spi_out;
+	ks.enc_key = enc;
+	ks.auth_key = auth;
+	return k->be->sa_add(k->be_ctx, &ks, kid);
+}
+
+/* The outbound SA a rekey responder held back (rekey.c), installed now. */
+int child_install_out(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	struct chunk enc, auth;
+	char p[ADDR_STRLEN + 8];
+	int ret;
+
+	if (!c->pending_out)
+		return 0;
+	enc = (struct chunk){ c->pending_out->data, c->alg.enc_key_len };
+	auth = (struct chunk){ c->pending_out->data + c->alg.enc_key_len, c->alg.auth_key_len };
+	ret = add_dir(sa, c, KVTI_DIR_OUT, enc, auth, &c->kid_out);
+	buf_free(c->pending_out);
+	c->pending_out = NULL;
+	timer_stop(&sa->k->loop, &c->out_wait);
+	if (ret < 0) {
+		log_warn("%s: the backend refused the outbound SA 0x%08" PRIx32, sa_name(sa),
+			 c->spi_out);
+		return -1;
+	}
+	c->out_installed = true;
+	log_info("child-sa outbound switched %s peer %s spi out 0x%08" PRIx32, sa_name(sa),
+		 sa_peer(sa, p), c->spi_out);
+	return 0;
+}
+
+/*
+ * KEYMAT (2.17: prf+(SK_d, [g^ir (new)] | Ni | Nr), Ni and Nr of the
+ * exchange that creates the CHILD SA) and its kernel SAs, inbound first.
+ * With @hold_out the outbound keys are kept for child_install_out() instead
+ * (a rekey responder's make-before-break).  Keys are wiped before return.
+ */
+int child_install(struct ike_sa *sa, struct child_sa *c, struct chunk gir, struct chunk ni,
+		  struct chunk nr, bool hold_out)
+{
+	/* ei/ai protect initiator-to-responder traffic: the exchange's roles. */
+	bool init = c->we_initiated;
 	struct keyer *k = sa->k;
 	struct child_keys ck;
-	struct kernel_sa in, out;
+	struct chunk ein, ain, eout, aout, lo;
 	char p[ADDR_STRLEN + 8];
 
 	if (proposal_esp_kernel(&c->suite, &c->alg) < 0)
 		return -1;
-	if (crypto_child_keys(&ck, sa->keys.prf, sa->keys.d, (struct chunk){ NULL, 0 },
-			      chunk_of(sa->ni), chunk_of(sa->nr), c->alg.enc_key_len,
+	if (crypto_child_keys(&ck, sa->keys.prf, sa->keys.d, gir, ni, nr, c->alg.enc_key_len,
 			      c->alg.auth_key_len) < 0)
 		return -1;
-	memset(&in, 0, sizeof(in));
-	in.ifname = sa->ifname;
-	in.local = sa->local;
-	in.remote = sa->remote;
-	in.alg = &c->alg;
-	in.esn = c->suite.esn == IKE_ESN_YES;
-	in.replay_window = ip->replay_window;
-	in.life_seconds = ip->life_seconds;
-	in.life_kilobytes = ip->life_kilobytes;
-	in.idle_time = ip->idle_time;
-	out = in;
-	/* ei/ai protect initiator-to-responder traffic. */
-	in.dir = KVTI_DIR_IN;
-	in.spi = c->spi_in;
-	in.enc_key = init ? ck.er : ck.ei;
-	in.auth_key = init ? ck.ar : ck.ai;
-	out.dir = KVTI_DIR_OUT;
-	out.spi = c->spi_out;
-	out.enc_key = init ? ck.ei : ck.er;
-	out.auth_key = init ? ck.ai : ck.ar;
-	if (k->be->sa_add(k->be_ctx, &in, &c->kid_in) < 0)
+	ein = init ? ck.er : ck.ei;
+	ain = init ? ck.ar : ck.ai;
+	eout = init ? ck.ei : ck.er;
+	aout = init ? ck.ai : ck.ar;
+	lo = nonce_cmp(ni, nr) < 0 ? ni : nr;
+	buf_free(c->min_nonce);
+	c->min_nonce = buf_from(lo.p, lo.len);
+	if (!c->min_nonce)
+		goto err_keys;
+	if (add_dir(sa, c, KVTI_DIR_IN, ein, ain, &c->kid_in) < 0)
 		goto err_keys;
 	c->spi_reserved = false;	/* the inbound SA owns it now */
-	if (k->be->sa_add(k->be_ctx, &out, &c->kid_out) < 0)
-		goto err_del_in;
+	if (hold_out) {
+		c->pending_out = buf_new(eout.len + aout.len);
+		if (!c->pending_out)
+			goto err_del_in;
+		memcpy(c->pending_out->data, eout.p, eout.len);
+		memcpy(c->pending_out->data + eout.len, aout.p, aout.len);
+		c->pending_out->len = eout.len + aout.len;
+	} else {
+		if (add_dir(sa, c, KVTI_DIR_OUT, eout, aout, &c->kid_out) < 0)
+			goto err_del_in;
+		c->out_installed = true;
+	}
 	crypto_child_keys_clear(&ck);
 	c->state = CHILD_S_INSTALLED;
-	log_info("child-sa installed %s peer %s spi in 0x%08" PRIx32 " out 0x%08" PRIx32 " %s%s",
+	log_info("child-sa installed %s peer %s spi in 0x%08" PRIx32 " out 0x%08" PRIx32 " %s%s%s",
 		 sa_name(sa), sa_peer(sa, p), c->spi_in, c->spi_out, c->algs,
 		 ts_is_any(c->tsi, c->ntsi) && ts_is_any(c->tsr, c->ntsr) ? "" :
-		 " (narrowed selectors)");
+		 " (narrowed selectors)", c->replaces ? " (rekey)" : "");
 	return 0;
 
 err_del_in:
@@ -271,7 +374,7 @@ int child_add_request(struct ike_sa *sa, struct child_sa *c, struct ike_builder 
 
 	if (!props)
 		return -1;
-	n = auth_proposals(sa->tunnel->ipsec, c->spi_in, props);
+	n = child_proposals(sa->tunnel->ipsec, c->spi_in, false, 0, props);
 	ike_add_sa(b, props, n);
 	nts = ts_any(ts);
 	ike_add_ts(b, IKE_PL_TSi, ts, nts);
@@ -280,13 +383,7 @@ int child_add_request(struct ike_sa *sa, struct child_sa *c, struct ike_builder 
 	return 0;
 }
 
-/* The SA and TS payloads of a message, decoded; heap: they are large. */
-struct child_payloads {
-	struct ike_sa_payload	sa;
-	struct ike_ts_payload	tsi, tsr;
-};
-
-static int parse_child(const struct ike_msg *msg, struct child_payloads *cp)
+int child_parse(const struct ike_msg *msg, struct child_payloads *cp)
 {
 	const struct ike_payload *pl_sa = ike_msg_find(msg, IKE_PL_SA, NULL);
 	const struct ike_payload *pl_tsi = ike_msg_find(msg, IKE_PL_TSi, NULL);
@@ -315,7 +412,7 @@ uint16_t child_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_
 		log_info("%s: the peer asked for no CHILD SA", sa_name(sa));
 		goto out;
 	}
-	if (parse_child(req, cp) < 0) {
+	if (child_parse(req, cp) < 0) {
 		err = IKE_N_INVALID_SYNTAX;
 		goto out;
 	}
@@ -339,7 +436,8 @@ uint16_t child_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_
 	c->suite = choice.suite;
 	c->spi_out = get_u32(choice.peer_spi);
 	proposal_format(&choice.reply, c->algs, sizeof(c->algs));
-	if (install(sa, c) < 0) {
+	if (child_install(sa, c, (struct chunk){ NULL, 0 }, chunk_of(sa->ni), chunk_of(sa->nr),
+			  false) < 0) {
 		err = IKE_N_NO_ADDITIONAL_SAS;
 		goto out;
 	}
@@ -374,7 +472,7 @@ uint16_t child_response(struct ike_sa *sa, struct child_sa *c, const struct ike_
 	cp = malloc(sizeof(*cp));
 	if (!cp)
 		return IKE_N_NO_ADDITIONAL_SAS;
-	if (parse_child(msg, cp) < 0) {
+	if (child_parse(msg, cp) < 0) {
 		err = IKE_N_INVALID_SYNTAX;
 		goto out;
 	}
@@ -393,7 +491,9 @@ uint16_t child_response(struct ike_sa *sa, struct child_sa *c, const struct ike_
 	c->suite = choice.suite;
 	c->spi_out = get_u32(choice.peer_spi);
 	proposal_format(&choice.reply, c->algs, sizeof(c->algs));
-	if (install(sa, c) < 0)
+	c->we_initiated = true;
+	if (child_install(sa, c, (struct chunk){ NULL, 0 }, chunk_of(sa->ni), chunk_of(sa->nr),
+			  false) < 0)
 		err = IKE_N_NO_ADDITIONAL_SAS;
 out:
 	free(cp);

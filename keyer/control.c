@@ -12,6 +12,7 @@
  *   clear [PEER|TUNNEL]   DELETE the IKE SAs (all, or a peer's, or a
  *                         tunnel's) and initiate again where we may
  *   delete-child TUNNEL   DELETE its CHILD SAs, keep the IKE SA
+ *   rekey TUNNEL          rekey its CHILD SAs now (CREATE_CHILD_SA)
  *   liveness TUNNEL       an empty INFORMATIONAL
  *
  * Clients are trusted to be root and quick: the answer is written with a
@@ -117,6 +118,20 @@ static const char *act(struct keyer *k, const char *cmd, const char *arg)
 		msg_queue(sa, x);
 		return NULL;
 	}
+	if (!strcmp(cmd, "rekey")) {
+		struct child_sa *next;
+		size_t n = 0;
+
+		if (sa->tunnel->ipsec->responder_only)
+			return "the tunnel is responder-only: the peer rekeys";
+		/* rekey_child() adds successors to the list: the installed ones first. */
+		for (c = LIST_FIRST(&sa->children); c; c = next) {
+			next = LIST_NEXT(c, entry);
+			if (c->state == CHILD_S_INSTALLED && !c->replaces && rekey_child(c, "asked to") == 0)
+				n++;
+		}
+		return n ? NULL : "no installed CHILD SA to rekey";
+	}
 	/* delete-child */
 	LIST_FOREACH(c, &sa->children, entry) {
 		if (c->state != CHILD_S_INSTALLED)
@@ -191,12 +206,13 @@ static void answer(struct keyer *k, char *line, struct buf *out)
 		if (!err)
 			json_bool(&j, "ok", true);
 	} else if (!strcmp(cmd, "up") || !strcmp(cmd, "down") || !strcmp(cmd, "liveness") ||
-		   !strcmp(cmd, "delete-child")) {
+		   !strcmp(cmd, "delete-child") || !strcmp(cmd, "rekey")) {
 		err = act(k, cmd, arg);
 		if (!err)
 			json_bool(&j, "ok", true);
 	} else {
-		err = "unknown command (show, sas, stats, up, down, clear, delete-child, liveness)";
+		err = "unknown command (show, sas, stats, up, down, clear, delete-child, rekey, "
+		      "liveness)";
 	}
 	if (err)
 		json_str(&j, "error", err);

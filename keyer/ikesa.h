@@ -86,7 +86,7 @@ enum child_state {
 	CHILD_S_INSTALLING,	/* SPI reserved, waiting for the exchange */
 	CHILD_S_INSTALLED,
 	CHILD_S_REKEYING,	/* a successor is being negotiated */
-	CHILD_S_DELETING,
+	CHILD_S_DELETING,	/* our DELETE is out, or rekeyed and retiring */
 };
 
 struct child_sa {
@@ -102,6 +102,16 @@ struct child_sa {
 	struct ike_ts		 tsi[IKE_MAX_TS], tsr[IKE_MAX_TS];	/* as agreed */
 	size_t			 ntsi, ntsr;
 	struct child_sa		*replaces;		/* make-before-break rekey */
+	bool			 we_initiated;		/* of the exchange that made it */
+	bool			 out_installed;		/* kid_out is a kernel SA */
+	bool			 redundant;		/* lost a rekey collision (2.8.1) */
+	struct buf		*pending_out;		/* rekey responder: outbound keys held
+							 * until the old SA goes (rekey.c) */
+	struct buf		*min_nonce;		/* lowest nonce of that exchange (2.8.1) */
+	uint16_t		 rekey_dh;		/* PFS group of our next rekey request */
+	struct timer		 retire;		/* rekeyed: kernel SAs go at the deadline */
+	struct timer		 out_wait;		/* pending_out installed at the latest */
+	struct timer		 retry;			/* rekey again after TEMPORARY_FAILURE */
 	LIST_ENTRY(child_sa)	 entry;			/* ike_sa->children */
 };
 

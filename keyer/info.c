@@ -49,7 +49,12 @@ void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *
 		return;
 	case XCHG_DELETE_CHILD:
 		c = child_by_spi_in(sa, x->spi);
-		if (c)
+		if (!c)
+			return;
+		/* Rekeyed: the peer may have sent on it until just now. */
+		if (c->state == CHILD_S_DELETING && !c->redundant && rekey_replaced(c))
+			rekey_retire(c);
+		else
 			child_delete(c, "deleted");
 		return;
 	case XCHG_LIVENESS:

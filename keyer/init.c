@@ -87,7 +87,7 @@ out:
 	return rc;
 }
 
-static struct buf *new_nonce(void)
+struct buf *nonce_new(void)
 {
 	struct buf *b = buf_new(IKE_NONCE_LEN);
 
@@ -108,7 +108,7 @@ int init_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 	if (!sa->dh)
 		sa->dh = dh_new(proposal_first_dh(ike->props, ike->nprops));
 	if (!sa->ni)
-		sa->ni = new_nonce();
+		sa->ni = nonce_new();
 	if (!sa->dh || !sa->ni)
 		return -1;
 	if (sa->cookie)	/* 2.6: first */
@@ -454,7 +454,7 @@ void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_ms
 	proposal_format(&choice.reply, sa->algs, sizeof(sa->algs));
 	sa->dh = dh_new(choice.suite.dh);
 	sa->ni = buf_from(nonce.p, nonce.len);
-	sa->nr = new_nonce();
+	sa->nr = nonce_new();
 	sa->init_msg[0] = buf_from(msg->raw, msg->raw_len);
 	resp = buf_new(1024);
 	if (!sa->dh || !sa->ni || !sa->nr || !sa->init_msg[0] || !resp) {

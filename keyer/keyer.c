@@ -3,7 +3,7 @@
  * kvti-keyer - main: options, configuration, the loop, signals, shutdown.
  *
  *   kvti-keyer [-c FILE] [--check] [-f] [-d] [--decoupled] [-s SOCKET]
- *              [--passive] [--drop-responses N]
+ *              [--passive] [--drop-responses N] [--drop-create-child N]
  *
  * SIGTERM and SIGINT end the daemon cleanly: every established IKE SA is
  * deleted with a DELETE, answers are awaited for at most SHUTDOWN_MS, the
@@ -34,7 +34,8 @@ static void usage(FILE *f)
 		"      --decoupled     keep SAs in the keyer, not in the kvti module\n"
 		"  -s, --socket PATH   control socket (default: the config's control-socket)\n"
 		"      --passive       initiate only when told (control: up TUNNEL)\n"
-		"      --drop-responses N   testing: ignore the first N responses\n");
+		"      --drop-responses N   testing: ignore the first N responses\n"
+		"      --drop-create-child N  testing: ignore the first N CREATE_CHILD_SA requests\n");
 }
 
 /* Delete every IKE SA, then stop once they are gone (or at the deadline). */
@@ -129,7 +130,7 @@ static void teardown(struct keyer *k)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_DECOUPLED, OPT_PASSIVE, OPT_DROP };
+	enum { OPT_CHECK = 256, OPT_DECOUPLED, OPT_PASSIVE, OPT_DROP, OPT_DROP_CC };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -139,6 +140,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "passive", no_argument, NULL, OPT_PASSIVE },
 		{ "drop-responses", required_argument, NULL, OPT_DROP },
+		{ "drop-create-child", required_argument, NULL, OPT_DROP_CC },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -160,6 +162,7 @@ int main(int argc, char **argv)
 		case 's': sock = optarg; break;
 		case OPT_PASSIVE: k.passive = true; break;
 		case OPT_DROP: k.drop_responses = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case OPT_DROP_CC: k.drop_create_child = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

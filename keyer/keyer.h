@@ -115,6 +115,7 @@ struct keyer {
 	bool			 passive;	/* initiate only when told (control up) */
 	bool			 stopping;
 	unsigned int		 drop_responses;	/* testing: ignore the first N */
+	unsigned int		 drop_create_child;	/* testing: ... CREATE_CHILD_SA requests */
 	struct timer		 stop_timer;
 	uint8_t			 cookie_secret[2][32];	/* [version & 1]; init.c */
 	uint8_t			 cookie_version;	/* of the current secret; 0 = none yet */
@@ -178,6 +179,7 @@ void sa_show(struct keyer *k, struct json *j);
 void kernel_event(struct keyer *k, const struct backend_event *ev);
 
 /* init.c: IKE_SA_INIT */
+struct buf *nonce_new(void);
 int init_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
 void init_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
 void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_msg *msg);
@@ -187,7 +189,20 @@ int auth_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
 void auth_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
 int auth_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
 
+/* The SA and TS payloads of a message, decoded; heap: they are large. */
+struct child_payloads {
+	struct ike_sa_payload	sa;
+	struct ike_ts_payload	tsi, tsr;
+};
+
 /* child.c: CHILD SAs, traffic selectors, the backend */
+int child_parse(const struct ike_msg *msg, struct child_payloads *cp);
+size_t child_proposals(const struct cfg_ipsec_profile *p, uint32_t spi, bool with_dh,
+		       uint16_t dh, struct ike_proposal *out);
+int child_install(struct ike_sa *sa, struct child_sa *c, struct chunk gir, struct chunk ni,
+		  struct chunk nr, bool hold_out);
+int child_install_out(struct child_sa *c);
+int nonce_cmp(struct chunk a, struct chunk b);
 struct child_sa *child_new(struct ike_sa *sa);
 void child_free(struct child_sa *c);
 void child_delete(struct child_sa *c, const char *why);
@@ -200,6 +215,18 @@ size_t ts_narrow(const struct ike_ts *policy, size_t npolicy, const struct ike_t
 		 size_t npeer, struct ike_ts *out, size_t max);
 size_t ts_any(struct ike_ts *out);
 const char *ts_str(const struct ike_ts *ts, char *out, size_t len);
+
+/* rekey.c: CREATE_CHILD_SA for CHILD SAs */
+int rekey_child(struct child_sa *old, const char *why);
+int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
+void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
+int rekey_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
+void rekey_retire(struct child_sa *c);
+bool rekey_replaced(const struct child_sa *c);
+void rekey_successor_out(struct child_sa *old);
+void rekey_retire_fire(struct timer *t);
+void rekey_out_wait_fire(struct timer *t);
+void rekey_retry_fire(struct timer *t);
 
 /* info.c: INFORMATIONAL */
 int info_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);

@@ -22,6 +22,7 @@ struct xchg_ops {
 static const struct xchg_ops ops[] = {
 	[XCHG_IKE_SA_INIT] = { IKE_SA_INIT, init_build, init_response },
 	[XCHG_IKE_AUTH] = { IKE_AUTH, auth_build, auth_response },
+	[XCHG_CHILD_REKEY] = { IKE_CREATE_CHILD_SA, rekey_build, rekey_response },
 	[XCHG_DELETE_CHILD] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_DELETE_IKE] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_LIVENESS] = { IKE_INFORMATIONAL, info_build, info_response },
@@ -324,6 +325,12 @@ static void request(struct ike_sa *sa, const struct packet *pkt, const struct ik
 		k->st.drops[DROP_STATE]++;
 		return;
 	}
+	if (h->exchange == IKE_CREATE_CHILD_SA && k->drop_create_child) {
+		/* Testing: as if lost on the way (rekey collisions). */
+		k->drop_create_child--;
+		k->st.drops[DROP_TESTING]++;
+		return;
+	}
 	if (ike_msg_parse(&msg, pkt->data, pkt->len)) {
 		k->st.drops[DROP_PARSE]++;
 		return;
@@ -357,14 +364,11 @@ static void request(struct ike_sa *sa, const struct packet *pkt, const struct ik
 			rc = info_respond(sa, &msg, &bld);
 			break;
 		case IKE_CREATE_CHILD_SA:
-			/* Rekeying and more CHILD SAs come with the next issue. */
 			if (sa->state != IKE_S_ESTABLISHED) {
 				k->st.drops[DROP_STATE]++;
 				goto done;
 			}
-			ike_add_notify(&bld, IKE_PROTO_NONE, NULL, 0, IKE_N_NO_ADDITIONAL_SAS,
-				       NULL, 0);
-			rc = 0;
+			rc = rekey_respond(sa, &msg, &bld);
 			break;
 		default:
 			k->st.drops[DROP_EXCHANGE]++;

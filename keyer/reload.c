@@ -9,7 +9,8 @@
  *              SAs with it)
  *   changed    (addresses, peers, profiles or what they hold, keys) deleted
  *              as if removed, then brought up again as if added
- *   added      initiated as at start, unless --passive or responder-only
+ *   added      its kernel SAs flushed (a previous keyer's), then initiated
+ *              as at start, unless --passive or responder-only
  *
  * Templates are matched the same way; their clones' SAs follow them.
  *
@@ -257,9 +258,14 @@ static void apply(struct keyer *k, const struct config *old, const struct config
 			 n == 1 ? "" : "s");
 		bring_up(k, t, "changed", because);
 	}
-	for (i = 0; i < nn; i++)
-		if (!find(old, tmpl, nv[i].name))
-			bring_up(k, &nv[i], "added", "");
+	for (i = 0; i < nn; i++) {
+		if (find(old, tmpl, nv[i].name))
+			continue;
+		/* As at start: SAs a previous keyer left on it are nobody's. */
+		if (!tmpl && k->be->tunnel_flush)
+			k->be->tunnel_flush(k->be_ctx, nv[i].name);
+		bring_up(k, &nv[i], "added", "");
+	}
 }
 
 void reload(struct keyer *k, const char *path)

@@ -409,11 +409,21 @@ void kernel_event(struct keyer *k, const struct backend_event *ev)
 
 	switch (ev->kind) {
 	case BE_EV_EXPIRE:
-		if (!ev->hard)
-			return;	/* soft: rekeying comes with CREATE_CHILD_SA */
+		if (!ev->hard) {
+			/* Soft: rekey (CREATE_CHILD_SA), unless responder-only. */
+			LIST_FOREACH(sa, &k->sas, all)
+				LIST_FOREACH(c, &sa->children, entry)
+					if (c->kid_in == ev->id ||
+					    (c->out_installed && c->kid_out == ev->id)) {
+						rekey_child(c, "soft lifetime");
+						return;
+					}
+			return;
+		}
 		LIST_FOREACH(sa, &k->sas, all)
 			LIST_FOREACH(c, &sa->children, entry)
-				if ((c->kid_in == ev->id || c->kid_out == ev->id) &&
+				if ((c->kid_in == ev->id ||
+				     (c->out_installed && c->kid_out == ev->id)) &&
 				    c->state == CHILD_S_INSTALLED) {
 					c->state = CHILD_S_DELETING;
 					x = xchg_new(sa, XCHG_DELETE_CHILD);

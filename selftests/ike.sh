@@ -8,10 +8,12 @@
 # a DELETE from either side empties both kernels; a keyer killed with
 # SIGKILL and started again brings the tunnel back with INITIAL_CONTACT and
 # leaves no stale SA on the other side; traffic on a tunnel without an SA
-# makes the module ask (ACQUIRE) and the keyer initiate; a hard expiry in
-# the module takes the CHILD SA down over IKE; `kvti session show` lists
+# makes the module ask (ACQUIRE) and the keyer initiate; a rekey the peer
+# refuses leaves the CHILD SA to its hard expiry in the module, which takes
+# it down over IKE; `kvti session show` lists
 # the CHILD SAs with the module's counters, which move with a ping; SIGHUP
-# with a tunnel removed from the file deletes its SAs from both kernels.
+# with a tunnel removed from the file deletes its SAs from both kernels, and
+# with it added again flushes what was left on it before keying it.
 #
 #   ns g1 (keyer g1)                                  ns g2 (keyer g2)
 #   vti1 198.51.100.1 ====== ESP, IPv4 outer ====== vti1 198.51.100.2
@@ -43,8 +45,11 @@ done
 
 # conf N [no6]: keyer gN's configuration, both tunnels (or vti1 only).
 conf() {
-	local me=$1 peer=$((3 - $1)) v6=1
+	local me=$1 peer=$((3 - $1)) v6=1 pfs=
 	[ "${2:-}" = no6 ] && v6=
+	# g1 wants PFS on vti6 and g2 has none: IKE_AUTH's CHILD SA (no KE)
+	# comes up, every rekey is refused (NO_PROPOSAL_CHOSEN), see 5.
+	[ "$me" = 1 ] && pfs=ecp256
 
 	cat >"$D/g$me.conf" <<-EOF
 	retransmit-timeout = 1000
@@ -55,75 +60,13 @@ conf() {
 	}
 	ike-profile ike { proposals = aes256gcm16-prfsha384-ecp384; keyring = k }
 	ipsec-profile esp { proposals = aes256gcm16-esn, aes128-sha256; replay-window = 1024 }
-	ipsec-profile esp6 { proposals = aes128-sha256; lifetime = 3600 seconds, 2560 kilobytes }
+	ipsec-profile esp6 { proposals = aes128-sha256; lifetime = 3600 seconds, 2560 kilobytes${pfs:+; pfs = $pfs} }
 	tunnel vti1 { local = 192.0.2.$me; peer = 192.0.2.$peer; ike-profile = ike; ipsec-profile = esp }
 	${v6:+tunnel vti6 { local = 2001:db8::$me; peer = 2001:db8::$peer; ike-profile = ike; ipsec-profile = esp6 \}}
 	EOF
 }
 
-# start N [OPTIONS]: keyer gN in its netns, in the foreground, logging to $D.
-start() {
-	local n=$1 i
-	shift
-	rm -f "$D/g$n.sock"
-	ip netns exec g$n "$KEYER" -c "$D/g$n.conf" -f -d -s "$D/g$n.sock" "$@" \
-		>/dev/null 2>>"$D/g$n.log" &
-	echo $! >"$D/g$n.pid"
-	for ((i = 0; i < 200; i++)); do
-		[ -S "$D/g$n.sock" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-stop() { # N: SIGTERM, and wait for the exit status
-	local pid st=0
-	pid=$(cat "$D/g$1.pid")
-	kill -TERM "$pid"
-	wait "$pid" || st=$?
-	return $st
-}
-at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
-
-ctl() { "$CTL" "$D/g$1.sock" "$2" ${3:+"$3"}; }
-# eventually SECONDS CMD...: polls CMD until it succeeds.
-eventually() {
-	local limit=$(($1 * 5)) i=0
-	shift
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
-		sleep 0.2
-	done
-}
-n_sa() { kvti -n g$1 -j sa show dev "$2" | jq length; }	# N DEV
-n_sa_is() { [ "$(n_sa "$1" "$2")" = "$3" ]; }
-both_have() { n_sa_is 1 "$1" "$2" && n_sa_is 2 "$1" "$2"; }	# DEV COUNT
-spis() { kvti -n g$1 -j sa show dev "$2" | jq -r ".[] | select(.dir == \"$3\") | .spi" | sort; }
-# pair FROM TO DEV: FROM's outbound SPIs are TO's inbound SPIs.
-pair() { local o; o=$(spis "$1" "$3" out); [ -n "$o" ] && [ "$o" = "$(spis "$2" "$3" in)" ]; }
-ike_up() { # N DEV: an established IKE SA for the tunnel
-	ctl "$1" show | jq -e ".ike_sas | map(select(.tunnel == \"$2\" and .state == \"established\")) | length == 1"
-}
-ping_ok() { ip netns exec g$1 ping -q -c 3 -i 0.2 -W 2 "$2"; }	# N ADDR
-logged() { grep -Eq -- "$2" "$D/g$1.log"; }
-
-# xfer N ADDR: a TCP transfer from gN to ADDR (in the other netns), sha256
-# compared at both ends.
-xfer() {
-	local from=$1 to=$((3 - $1)) addr=$2 port=$((5000 + RANDOM % 1000)) r s i pid
-	ip netns exec g$to python3 "$KVTI_ROOT/selftests/tcp_xfer.py" recv "$addr" $port \
-		>"$D/recv.out" 2>&1 &
-	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q ready "$D/recv.out" && break
-		sleep 0.1
-	done
-	s=$(ip netns exec g$from python3 "$KVTI_ROOT/selftests/tcp_xfer.py" send "$addr" $port 2000000)
-	wait $pid
-	r=$(grep -v ready "$D/recv.out")
-	echo "sent $s received $r"
-	[ -n "$s" ] && [ "$s" = "$r" ]
-}
+source "$KVTI_ROOT/selftests/keyer_lib.sh"
 
 conf 1
 conf 2
@@ -223,8 +166,11 @@ check "vti6: also back (g1 up vti6)" sh -c "'$CTL' $D/g1.sock up vti6 >/dev/null
 check "vti6: 2 kernel SAs on each side, no stale one" eventually 30 both_have vti6 2
 check "vti6: ping g1 -> g2" ping_ok 1 203.0.113.2
 
-# --- 5. a hard expiry (vti6: 2560 kilobytes) deletes the CHILD SA over IKE
+# --- 5. a rekey refused (PFS only on g1), then the hard expiry (vti6: 2560
+# kilobytes) deletes the CHILD SA over IKE
 ip netns exec g1 ping -q -f -c 3000 -s 1400 -w 90 203.0.113.2 >/dev/null 2>&1
+check "vti6: the soft byte expiry's rekey is refused: NO_PROPOSAL_CHOSEN (PFS on one side only)" \
+	eventually 30 sh -c "grep -q 'child-sa rekey failed vti6 .*NO_PROPOSAL_CHOSEN' $D/g1.log $D/g2.log"
 check "vti6: a hard byte expiry is logged by a keyer" eventually 30 sh -c \
 	"grep -q 'kernel: hard expire' $D/g1.log $D/g2.log"
 check "vti6: ... and the CHILD SA leaves both kernels (DELETE over IKE)" eventually 30 both_have vti6 0
@@ -284,6 +230,24 @@ check "SIGHUP: vti6's kernel SAs are gone on both sides" eventually 30 both_have
 check "SIGHUP: vti1 keeps its kernel SAs (same SPIs)" sh -c \
 	"[ '$(spis 1 vti1 in)' = '$v1_in' ] && [ '$(spis 1 vti1 out)' = '$v1_out' ] && [ \$(kvti -n g2 -j sa show dev vti1 | jq length) = 2 ]"
 check "SIGHUP: vti1 still carries a ping" ping_ok 1 198.51.100.2
+
+# --- 7b. SIGHUP: vti6 back in g1's file.  An SA a previous keyer left on it
+# (one added by hand stands in) is nobody's: the reload flushes it, as a
+# start does, before the tunnel is keyed again.
+check "vti6: a stale outbound SA added by hand on g1" sh -c \
+	"kvti -n g1 sa add dev vti6 dir out spi 0x5ea1ed01 aead 'rfc4106(gcm(aes))' \
+		0x11111111111111111111111111111111aaaaaaaa 128 && [ \$(kvti -n g1 -j sa show dev vti6 | jq length) = 1 ]"
+conf 1
+kill -HUP "$(cat "$D/g1.pid")"
+check "SIGHUP: g1 logs vti6 added (passive: waits for up)" eventually 30 logged 1 \
+	"reload: tunnel vti6 added: passive"
+check "SIGHUP: the stale SA on vti6 is flushed" n_sa_is 1 vti6 0
+check "SIGHUP: g1 up vti6 keys it again" sh -c "'$CTL' $D/g1.sock up vti6 >/dev/null"
+v6_keyed() {
+	both_have vti6 2 && pair 1 2 vti6 && pair 2 1 vti6 && ! spis 1 vti6 out | grep -qi 5ea1ed01
+}
+check "vti6: 2 kernel SAs on each side, paired, the stale SPI not among them" eventually 30 v6_keyed
+check "vti6: carries a ping" ping_ok 1 203.0.113.2
 
 # --- 8. clean exit: SIGTERM deletes everything everywhere -----------------
 check "keyer g1 exits 0 on SIGTERM" stop 1

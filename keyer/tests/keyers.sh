@@ -40,7 +40,7 @@ conf() {
 	retransmit-tries = 2
 	keyring k { peer $3 { pre-shared-key = "$4" } }
 	ike-profile ike { proposals = $5; keyring = k }
-	ipsec-profile esp { proposals = $6 }
+	ipsec-profile esp { proposals = $6 ${PFS:+; pfs = $PFS} }
 	tunnel vti1 { local = $2; peer = $3; ike-profile = ike; ipsec-profile = esp }
 	EOC
 }
@@ -68,6 +68,15 @@ pair() {	# pair FROM TO
 
 reset_logs() { rm -f "$T"/*.log; }
 
+spis() { ctl "$1" sas | jq -r '[.sas[].spi] | sort | join(" ")'; }
+# rekeyed "OLD SPIS": one CHILD (2 SAs) on each side, paired, none of OLD SPIS
+rekeyed() {
+	[ "$(n_sas a)" = 2 ] && [ "$(n_sas b)" = 2 ] && pair a b && pair b a || return 1
+	for s in $(spis a); do
+		case " $1 " in *" $s "*) return 1 ;; esac
+	done
+}
+
 # up SUITE ESP FAMILY INITIATOR DELETER CHOSEN: one full life of a tunnel
 up() {
 	suite=$1 esp=$2 fam=$3 ini=$4 del=$5 chosen=$6
@@ -92,6 +101,14 @@ up() {
 	check "$tag: roles" sh -c "[ \"\$('$CTL' $T/$ini.sock show | jq -r '.ike_sas[0].role')\" = initiator ] &&
 		[ \"\$('$CTL' $T/$resp.sock show | jq -r '.ike_sas[0].role')\" = responder ]"
 	check "$tag: CHILD SA logged on both" sh -c "grep -q 'child-sa installed' $T/a.log && grep -q 'child-sa installed' $T/b.log"
+	# CHILD SA rekey (CREATE_CHILD_SA) asked of the other end than the IKE initiator
+	spis0=$(spis a)
+	ctl $resp rekey vti1 >/dev/null
+	check "$tag: CHILD rekey from $resp: 2 new SAs each side, pairs match, old ones gone" \
+		eventually 30 rekeyed "$spis0"
+	check "$tag: CHILD rekey logged on both, outbound switched on $ini after the DELETE" sh -c \
+		"grep -q 'child-sa installed .*(rekey)' $T/a.log && grep -q 'child-sa installed .*(rekey)' $T/b.log &&
+		 grep -q 'child-sa outbound switched' $T/$ini.log"
 	# liveness, then a CHILD SA deleted alone, then the IKE SA
 	ctl $del liveness vti1 >/dev/null
 	check "$tag: liveness answered" eventually 30 logged $del "liveness vti1 peer .*: alive"
@@ -127,6 +144,52 @@ if [ $have6 = 1 ]; then
 else
 	echo "# SKIP IPv6: no network namespace for the addresses"
 fi
+
+# CHILD rekey with PFS: the ipsec-profile's group in CREATE_CHILD_SA (KE).
+reset_logs
+PFS=ecp256 conf a 127.0.0.2 127.0.0.3 k $S1 $E2
+PFS=ecp256 conf b 127.0.0.3 127.0.0.2 k $S1 $E2
+start a
+start b
+ctl a up vti1 >/dev/null
+check "PFS: tunnel up" eventually 30 sh -c "[ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 2 ]"
+spis0=$(spis a)
+ctl a rekey vti1 >/dev/null
+check "PFS: CHILD rekey with ecp256: new SAs, pairs match, old gone" eventually 30 rekeyed "$spis0"
+spis0=$(spis a)
+ctl b rekey vti1 >/dev/null
+check "PFS: ... and again from the responder" eventually 30 rekeyed "$spis0"
+stop a
+stop b
+
+# Both ends rekey the same CHILD, but one finishes first (2.25.1): each end
+# ignores the first CREATE_CHILD_SA request it gets, as if lost, so both
+# requests are out; A's retransmission reaches B first and B answers it,
+# A deletes the old CHILD, and B's retransmission finds it being deleted:
+# TEMPORARY_FAILURE, and B gives its rekey up.  (Requests crossing on the
+# wire, 2.8.1's lowest nonce, need latency: selftests/ike.sh, with netem.)
+reset_logs
+conf a 127.0.0.2 127.0.0.3 k $S3 $E3
+conf b 127.0.0.3 127.0.0.2 k $S3 $E3
+start a --drop-create-child 1
+start b --drop-create-child 1
+ctl b up vti1 >/dev/null
+check "rekey race: tunnel up" eventually 30 sh -c \
+	"[ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 2 ]"
+spis0=$(spis a)
+ctl a rekey vti1 >/dev/null
+eventually 10 sh -c "[ \"\$('$CTL' $T/b.sock stats | jq .drops.testing)\" = 1 ]"
+ctl b rekey vti1 >/dev/null
+check "rekey race: each end dropped one request (the test did what it says)" eventually 10 sh -c \
+	"[ \"\$('$CTL' $T/a.sock stats | jq .drops.testing)\" = 1 ]"
+check "rekey race: one CHILD left, pairs match, the old one gone" eventually 30 rekeyed "$spis0"
+check "rekey race: A answered B's late request with TEMPORARY_FAILURE, B gave up" eventually 10 sh -c \
+	"grep -q 'CREATE_CHILD_SA answered TEMPORARY_FAILURE' $T/a.log &&
+	 grep -q 'child-sa rekey failed .*TEMPORARY_FAILURE' $T/b.log"
+sleep 3
+check "rekey race: still one CHILD after B's retry time (nothing left to retry)" rekeyed "$spis0"
+stop a
+stop b
 
 # A wrong pre-shared key: AUTHENTICATION_FAILED, nothing installed anywhere.
 reset_logs

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvti-keyer - CHILD SA rekeying with CREATE_CHILD_SA (RFC 7296 1.3.3, 2.8):
+ * make-before-break, so that no packet is lost either way, and the
+ * collisions of 2.8.1 and 2.25.1.
+ *
+ * Initiator (the module's EXPIRE(soft) on one of the CHILD's SAs, or
+ * `rekey` on the control socket): a new CHILD with a fresh inbound SPI and
+ *	HDR, SK {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr}
+ * naming the old CHILD by our inbound SPI.  On the answer both new kernel
+ * SAs go in at once (the peer installed its inbound before answering, and
+ * the module sends on the newest outbound SA), then a DELETE of the old
+ * CHILD.  When that is answered the old kernel SAs stay REKEY_GRACE_MS
+ * longer, for packets the peer sent on them just before it switched.
+ *
+ * Responder: the new inbound SA goes in before the answer
+ *	HDR, SK {SA, Nr, [KEr], TSi, TSr}
+ * but the outbound is held back (child_sa.pending_out) until the
+ * initiator's DELETE of the old CHILD arrives, or REKEY_OUT_WAIT_MS at most:
+ * until the initiator has read the answer it cannot decrypt the new SA.
+ *
+ * Collisions.  Both ends rekey the same CHILD (2.8.1): each answers the
+ * other's request as usual; when our own exchange completes and the peer
+ * has made a successor too, the new CHILD made with the lowest of the four
+ * nonces is redundant and its maker deletes it.  Ours: its outbound is
+ * never switched to, we DELETE it and leave the old CHILD to the peer.
+ * Theirs: we DELETE the old CHILD as usual, and the peer deletes its own.
+ * A request to rekey a CHILD we are deleting gets TEMPORARY_FAILURE, one we
+ * do not have CHILD_SA_NOT_FOUND (2.25.1); our request answered with
+ * TEMPORARY_FAILURE is tried again after REKEY_RETRY_MS (plus jitter).
+ *
+ * Not here yet: rekeying the IKE SA itself (answered NO_ADDITIONAL_SAS,
+ * like a request for a CHILD SA that rekeys nothing).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keyer.h"
+
+#define REKEY_GRACE_MS		2000	/* old kernel SAs after the DELETE is answered */
+#define REKEY_OUT_WAIT_MS	10000	/* responder: outbound held back at most */
+#define REKEY_RETRY_MS		2000	/* after TEMPORARY_FAILURE, + up to as much again */
+
+/* The new CHILD that replaces @old and that @who made, if any. */
+static struct child_sa *successor(struct child_sa *old, bool we_made)
+{
+	struct child_sa *c;
+
+	LIST_FOREACH(c, &old->ike->children, entry)
+		if (c->replaces == old && c->we_initiated == we_made && !c->redundant)
+			return c;
+	return NULL;
+}
+
+static uint16_t pfs_group(const struct child_sa *old)
+{
+	const struct cfg_ipsec_profile *ip = old->ike->tunnel->ipsec;
+
+	if (old->rekey_dh && proposal_offers_dh(ip->props, ip->nprops, old->rekey_dh))
+		return old->rekey_dh;
+	return proposal_first_dh(ip->props, ip->nprops);
+}
+
+/* Has a CHILD been made to replace @c (by either end)? */
+bool rekey_replaced(const struct child_sa *c)
+{
+	struct child_sa *o;
+
+	LIST_FOREACH(o, &c->ike->children, entry)
+		if (o->replaces == c)
+			return true;
+	return false;
+}
+
+/* Start rekeying @old; 0 also when there is nothing to do. */
+int rekey_child(struct child_sa *old, const char *why)
+{
+	struct ike_sa *sa = old->ike;
+	struct ike_xchg *x;
+	struct child_sa *n;
+
+	if (old->state != CHILD_S_INSTALLED || sa->state != IKE_S_ESTABLISHED)
+		return 0;
+	if (sa->tunnel->ipsec->responder_only) {
+		log_debug("%s: CHILD SA 0x%08" PRIx32 " not rekeyed: responder-only", sa_name(sa),
+			  old->spi_in);
+		return 0;
+	}
+	if (successor(old, false))
+		return 0;	/* the peer is rekeying it; its DELETE will come */
+	n = child_new(sa);
+	if (!n)
+		return -1;
+	x = xchg_new(sa, XCHG_CHILD_REKEY);
+	if (!x) {
+		child_free(n);
+		return -1;
+	}
+	n->replaces = old;
+	n->we_initiated = true;
+	old->state = CHILD_S_REKEYING;
+	x->child = n;
+	log_info("child-sa rekeying %s spi in 0x%08" PRIx32 " out 0x%08" PRIx32 ": %s",
+		 sa_name(sa), old->spi_in, old->spi_out, why);
+	msg_queue(sa, x);
+	return 0;
+}
+
+int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
+{
+	const struct cfg_ipsec_profile *ip = sa->tunnel->ipsec;
+	struct child_sa *n = x->child, *old = n ? n->replaces : NULL;
+	struct ike_proposal *props;
+	const struct ike_ts *lts, *rts;
+	size_t nprops, nl, nr;
+	uint16_t dh;
+	uint8_t spi[4];
+	struct chunk pub;
+
+	if (!old || old->state != CHILD_S_REKEYING) {
+		/* The old CHILD went while this waited for the window. */
+		if (n)
+			child_free(n);
+		x->child = NULL;
+		return 1;
+	}
+	dh = pfs_group(old);
+	x->nonce = nonce_new();
+	if (dh != IKE_DH_NONE)
+		x->dh = dh_new(dh);
+	props = malloc(PROPOSAL_MAX * sizeof(*props));
+	if (!x->nonce || (dh != IKE_DH_NONE && !x->dh) || !props) {
+		free(props);
+		return -1;
+	}
+	nprops = child_proposals(ip, n->spi_in, true, dh, props);
+	lts = old->we_initiated ? old->tsi : old->tsr;
+	rts = old->we_initiated ? old->tsr : old->tsi;
+	nl = old->we_initiated ? old->ntsi : old->ntsr;
+	nr = old->we_initiated ? old->ntsr : old->ntsi;
+	put_u32(spi, old->spi_in);
+	ike_add_notify(b, IKE_PROTO_ESP, spi, sizeof(spi), IKE_N_REKEY_SA, NULL, 0);
+	ike_add_sa(b, props, nprops);
+	ike_add_nonce(b, x->nonce->data, x->nonce->len);
+	if (x->dh) {
+		pub = dh_public(x->dh);
+		ike_add_ke(b, dh, pub.p, pub.len);
+	}
+	ike_add_ts(b, IKE_PL_TSi, lts, nl);
+	ike_add_ts(b, IKE_PL_TSr, rts, nr);
+	free(props);
+	return 0;
+}
+
+/* The old CHILD's kernel SAs go REKEY_GRACE_MS from now. */
+void rekey_retire(struct child_sa *c)
+{
+	c->state = CHILD_S_DELETING;
+	timer_set(&c->ike->k->loop, &c->retire, REKEY_GRACE_MS);
+}
+
+void rekey_retire_fire(struct timer *t)
+{
+	struct child_sa *c = container_of(t, struct child_sa, retire);
+
+	child_delete(c, "rekeyed");
+}
+
+void rekey_out_wait_fire(struct timer *t)
+{
+	struct child_sa *c = container_of(t, struct child_sa, out_wait);
+
+	log_info("%s: no DELETE of the rekeyed CHILD SA came; switching outbound anyway",
+		 sa_name(c->ike));
+	child_install_out(c);
+}
+
+void rekey_retry_fire(struct timer *t)
+{
+	struct child_sa *c = container_of(t, struct child_sa, retry);
+
+	rekey_child(c, "retry after TEMPORARY_FAILURE");
+}
+
+/* @old goes: the successor the peer made may send now. */
+void rekey_successor_out(struct child_sa *old)
+{
+	struct child_sa *c;
+
+	LIST_FOREACH(c, &old->ike->children, entry)
+		if (c->replaces == old && c->pending_out && !c->redundant)
+			child_install_out(c);
+}
+
+/* Our rekey failed: @old carries on (until its hard lifetime). */
+static void rekey_failed(struct ike_sa *sa, struct child_sa *n, struct child_sa *old,
+			 const char *why)
+{
+	char p[ADDR_STRLEN + 8];
+
+	if (old)
+		log_info("child-sa rekey failed %s peer %s spi in 0x%08" PRIx32 ": %s", sa_name(sa),
+			 sa_peer(sa, p), old->spi_in, why);
+	else
+		log_info("child-sa rekey failed %s peer %s (the old CHILD SA is gone): %s",
+			 sa_name(sa), sa_peer(sa, p), why);
+	child_free(n);
+	if (old && old->state == CHILD_S_REKEYING)
+		old->state = CHILD_S_INSTALLED;
+}
+
+static void queue_delete(struct ike_sa *sa, struct child_sa *c)
+{
+	struct ike_xchg *x = xchg_new(sa, XCHG_DELETE_CHILD);
+
+	if (!x)
+		return;
+	x->spi = c->spi_in;
+	msg_queue(sa, x);
+}
+
+/* Nr, [KEr] and the DH secret of an answer or a request. */
+static int nonce_and_ke(const struct ike_msg *msg, struct dh *dh, struct chunk *nonce,
+			struct buf **gir)
+{
+	const struct ike_payload *pl = ike_msg_find(msg, IKE_PL_NONCE, NULL);
+	struct ike_ke ke;
+
+	*gir = NULL;
+	if (!pl || ike_parse_nonce(pl, nonce))
+		return -1;
+	if (!dh)
+		return 0;
+	pl = ike_msg_find(msg, IKE_PL_KE, NULL);
+	if (!pl || ike_parse_ke(pl, &ke) || ke.group != dh_group(dh))
+		return -1;
+	return dh_derive(dh, ke.data, ke.len, gir);
+}
+
+void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg)
+{
+	const struct cfg_ipsec_profile *ip = sa->tunnel->ipsec;
+	struct child_sa *n = x->child, *old = n ? n->replaces : NULL, *theirs;
+	const struct ike_payload *pl = NULL;
+	struct child_payloads *cp = NULL;
+	struct proposal_choice choice;
+	struct ike_ts policy[2];
+	struct buf *gir = NULL;
+	struct chunk nr;
+	struct ike_notify nt;
+	char why[96];
+	bool lose;
+	size_t np;
+
+	x->child = NULL;
+	if (!n)
+		return;
+	while ((pl = ike_msg_find(msg, IKE_PL_NOTIFY, pl))) {
+		if (ike_parse_notify(pl, &nt) || nt.type > IKE_N_ERROR_MAX)
+			continue;
+		if (nt.type == IKE_N_INVALID_KE_PAYLOAD && nt.len == 2 && old &&
+		    proposal_offers_dh(ip->props, ip->nprops, get_u16(nt.data)) &&
+		    old->rekey_dh != get_u16(nt.data)) {
+			old->rekey_dh = get_u16(nt.data);
+			snprintf(why, sizeof(why), "INVALID_KE_PAYLOAD: again with %s",
+				 proposal_dh_name(old->rekey_dh));
+			rekey_failed(sa, n, old, why);
+			rekey_child(old, why);
+			return;
+		}
+		snprintf(why, sizeof(why), "the peer answered %s", notify_name(nt.type));
+		rekey_failed(sa, n, old, why);
+		if (!old)
+			return;
+		if (nt.type == IKE_N_TEMPORARY_FAILURE) {
+			uint32_t r = 0;
+
+			crypto_random(&r, sizeof(r));
+			timer_set(&sa->k->loop, &old->retry, REKEY_RETRY_MS + r % REKEY_RETRY_MS);
+		} else if (nt.type == IKE_N_CHILD_SA_NOT_FOUND) {
+			/* The peer has no such CHILD: ours is of no use (2.25.1). */
+			old->state = CHILD_S_DELETING;
+			queue_delete(sa, old);
+		}
+		return;
+	}
+	cp = malloc(sizeof(*cp));
+	if (!cp || child_parse(msg, cp) < 0) {
+		rekey_failed(sa, n, old, "a malformed answer");
+		goto out;
+	}
+	if (proposal_check_reply(ip->props, ip->nprops, cp->sa.prop, cp->sa.nprop, 0,
+				 &choice) < 0 ||
+	    choice.suite.dh != (x->dh ? dh_group(x->dh) : IKE_DH_NONE)) {
+		rekey_failed(sa, n, old, "the peer chose what we did not offer");
+		goto out;
+	}
+	if (nonce_and_ke(msg, x->dh, &nr, &gir) < 0) {
+		rekey_failed(sa, n, old, "no usable nonce or KE in the answer");
+		goto out;
+	}
+	np = ts_any(policy);
+	n->ntsi = ts_narrow(policy, np, cp->tsi.ts, cp->tsi.nts, n->tsi, IKE_MAX_TS);
+	n->ntsr = ts_narrow(policy, np, cp->tsr.ts, cp->tsr.nts, n->tsr, IKE_MAX_TS);
+	if (!n->ntsi || !n->ntsr) {
+		rekey_failed(sa, n, old, "unacceptable traffic selectors");
+		goto out;
+	}
+	n->suite = choice.suite;
+	n->spi_out = get_u32(choice.peer_spi);
+	proposal_format(&choice.reply, n->algs, sizeof(n->algs));
+
+	/* 2.8.1: did the peer rekey it too, and whose new CHILD is redundant? */
+	theirs = old ? successor(old, false) : NULL;
+	lose = false;
+	if (theirs) {
+		struct chunk lo = nonce_cmp(chunk_of(x->nonce), nr) < 0 ? chunk_of(x->nonce) : nr;
+
+		lose = nonce_cmp(lo, chunk_of(theirs->min_nonce)) < 0;
+	}
+	if (child_install(sa, n, gir ? chunk_of(gir) : (struct chunk){ NULL, 0 },
+			  chunk_of(x->nonce), nr, lose) < 0) {
+		rekey_failed(sa, n, old, "the backend refused the new SAs");
+		goto out;
+	}
+	if (!old) {
+		/* The old CHILD went meanwhile: the new one simply stays. */
+	} else if (lose) {
+		log_info("child-sa rekey collision %s: ours has the lowest nonce; deleting "
+			 "0x%08" PRIx32 ", the peer's 0x%08" PRIx32 " replaces 0x%08" PRIx32,
+			 sa_name(sa), n->spi_in, theirs->spi_in, old->spi_in);
+		n->redundant = true;
+		n->state = CHILD_S_DELETING;
+		queue_delete(sa, n);
+	} else {
+		if (theirs) {
+			log_info("child-sa rekey collision %s: the peer's 0x%08" PRIx32
+				 " has the lowest nonce; it deletes that one", sa_name(sa),
+				 theirs->spi_in);
+			theirs->redundant = true;
+			buf_free(theirs->pending_out);
+			theirs->pending_out = NULL;
+			timer_stop(&sa->k->loop, &theirs->out_wait);
+		}
+		old->state = CHILD_S_DELETING;
+		queue_delete(sa, old);
+	}
+out:
+	buf_free(gir);
+	free(cp);
+}
+
+/*
+ * Responder.  Returns 0 with the answer's payloads in @b, or an error
+ * notify's type for msg.c to send alone.
+ */
+static uint16_t rekey_respond_child(struct ike_sa *sa, const struct ike_msg *req,
+				    struct child_sa *old, struct ike_builder *b)
+{
+	const struct cfg_ipsec_profile *ip = sa->tunnel->ipsec;
+	struct child_payloads *cp = malloc(sizeof(*cp));
+	struct proposal_choice choice;
+	struct ike_ts policy[2];
+	struct child_sa *c = NULL;
+	struct buf *nr = NULL, *gir = NULL;
+	struct dh *dh = NULL;
+	const struct ike_payload *pl;
+	struct chunk ni, pub;
+	struct ike_ke ke;
+	uint16_t err = 0;
+	uint8_t grp[2];
+	size_t np;
+
+	if (!cp)
+		return IKE_N_TEMPORARY_FAILURE;
+	if (child_parse(req, cp) < 0 || (pl = ike_msg_find(req, IKE_PL_NONCE, NULL)) == NULL ||
+	    ike_parse_nonce(pl, &ni)) {
+		err = IKE_N_INVALID_SYNTAX;
+		goto out;
+	}
+	if (proposal_select(ip->props, ip->nprops, cp->sa.prop, cp->sa.nprop, 0, &choice) < 0) {
+		err = IKE_N_NO_PROPOSAL_CHOSEN;
+		goto out;
+	}
+	if (choice.suite.dh != IKE_DH_NONE) {
+		pl = ike_msg_find(req, IKE_PL_KE, NULL);
+		if (!pl || ike_parse_ke(pl, &ke) || ke.group != choice.suite.dh) {
+			put_u16(grp, choice.suite.dh);
+			ike_add_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_INVALID_KE_PAYLOAD,
+				       grp, sizeof(grp));
+			goto out;
+		}
+		dh = dh_new(choice.suite.dh);
+		if (!dh || dh_derive(dh, ke.data, ke.len, &gir) < 0) {
+			err = dh ? IKE_N_INVALID_SYNTAX : IKE_N_TEMPORARY_FAILURE;
+			goto out;
+		}
+	}
+	nr = nonce_new();
+	c = child_new(sa);
+	if (!nr || !c) {
+		err = IKE_N_TEMPORARY_FAILURE;
+		goto out;
+	}
+	np = ts_any(policy);
+	c->ntsi = ts_narrow(policy, np, cp->tsi.ts, cp->tsi.nts, c->tsi, IKE_MAX_TS);
+	c->ntsr = ts_narrow(policy, np, cp->tsr.ts, cp->tsr.nts, c->tsr, IKE_MAX_TS);
+	if (!c->ntsi || !c->ntsr) {
+		err = IKE_N_TS_UNACCEPTABLE;
+		goto out;
+	}
+	c->suite = choice.suite;
+	c->spi_out = get_u32(choice.peer_spi);
+	c->replaces = old;
+	proposal_format(&choice.reply, c->algs, sizeof(c->algs));
+	if (child_install(sa, c, gir ? chunk_of(gir) : (struct chunk){ NULL, 0 }, ni,
+			  chunk_of(nr), true) < 0) {
+		err = IKE_N_TEMPORARY_FAILURE;
+		goto out;
+	}
+	timer_set(&sa->k->loop, &c->out_wait, REKEY_OUT_WAIT_MS);
+	if (old->state == CHILD_S_INSTALLED)
+		old->state = CHILD_S_REKEYING;
+	choice.reply.spi_size = 4;
+	put_u32(choice.reply.spi, c->spi_in);
+	ike_add_sa(b, &choice.reply, 1);
+	ike_add_nonce(b, nr->data, nr->len);
+	if (dh) {
+		pub = dh_public(dh);
+		ike_add_ke(b, choice.suite.dh, pub.p, pub.len);
+	}
+	ike_add_ts(b, IKE_PL_TSi, c->tsi, c->ntsi);
+	ike_add_ts(b, IKE_PL_TSr, c->tsr, c->ntsr);
+	c = NULL;
+out:
+	if (c)
+		child_free(c);
+	dh_free(dh);
+	buf_free(gir);
+	buf_free(nr);
+	free(cp);
+	return err;
+}
+
+int rekey_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b)
+{
+	struct child_sa *old = NULL;
+	struct ike_notify nt;
+	uint16_t err;
+
+	if (!ike_msg_find_notify(req, IKE_N_REKEY_SA, &nt)) {
+		/* An IKE SA rekey, or a further CHILD SA: not supported (yet). */
+		err = IKE_N_NO_ADDITIONAL_SAS;
+	} else if (nt.proto != IKE_PROTO_ESP || nt.spi_size != 4) {
+		err = IKE_N_INVALID_SYNTAX;
+	} else if (!(old = child_by_spi_out(sa, get_u32(nt.spi))) || old->redundant) {
+		err = IKE_N_CHILD_SA_NOT_FOUND;
+	} else if (old->state == CHILD_S_DELETING) {
+		err = IKE_N_TEMPORARY_FAILURE;
+	} else {
+		err = rekey_respond_child(sa, req, old, b);
+	}
+	if (err) {
+		log_info("%s: CREATE_CHILD_SA answered %s", sa_name(sa), notify_name(err));
+		ike_add_notify(b, IKE_PROTO_NONE, NULL, 0, err, NULL, 0);
+	}
+	return 0;
+}

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the tests that run kvti-keyer on the two gateways g1 and g2
+# of lib.sh's kvti_gateways (ike.sh, rekey.sh).  Source after lib.sh, with
+# D (a work directory), KEYER and CTL set; keyer gN reads $D/gN.conf, logs
+# to $D/gN.log, answers on $D/gN.sock.
+
+# start N [OPTIONS]: keyer gN in its netns, in the foreground, logging to $D.
+start() {
+	local n=$1 i
+	shift
+	rm -f "$D/g$n.sock"
+	ip netns exec g$n "$KEYER" -c "$D/g$n.conf" -f -d -s "$D/g$n.sock" "$@" \
+		>/dev/null 2>>"$D/g$n.log" &
+	echo $! >"$D/g$n.pid"
+	for ((i = 0; i < 200; i++)); do
+		[ -S "$D/g$n.sock" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stop() { # N: SIGTERM, and wait for the exit status
+	local pid st=0
+	pid=$(cat "$D/g$1.pid")
+	kill -TERM "$pid"
+	wait "$pid" || st=$?
+	return $st
+}
+at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
+
+ctl() { "$CTL" "$D/g$1.sock" "$2" ${3:+"$3"}; }
+# eventually SECONDS CMD...: polls CMD until it succeeds.
+eventually() {
+	local limit=$(($1 * 5)) i=0
+	shift
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.2
+	done
+}
+n_sa() { kvti -n g$1 -j sa show dev "$2" | jq length; }	# N DEV
+n_sa_is() { [ "$(n_sa "$1" "$2")" = "$3" ]; }
+both_have() { n_sa_is 1 "$1" "$2" && n_sa_is 2 "$1" "$2"; }	# DEV COUNT
+spis() { kvti -n g$1 -j sa show dev "$2" | jq -r ".[] | select(.dir == \"$3\") | .spi" | sort; }
+# pair FROM TO DEV: FROM's outbound SPIs are TO's inbound SPIs.
+pair() { local o; o=$(spis "$1" "$3" out); [ -n "$o" ] && [ "$o" = "$(spis "$2" "$3" in)" ]; }
+ike_up() { # N DEV: an established IKE SA for the tunnel
+	ctl "$1" show | jq -e ".ike_sas | map(select(.tunnel == \"$2\" and .state == \"established\")) | length == 1"
+}
+ping_ok() { ip netns exec g$1 ping -q -c 3 -i 0.2 -W 2 "$2"; }	# N ADDR
+logged() { grep -Eq -- "$2" "$D/g$1.log"; }
+
+# xfer N ADDR: a TCP transfer from gN to ADDR (in the other netns), sha256
+# compared at both ends.
+xfer() {
+	local from=$1 to=$((3 - $1)) addr=$2 port=$((5000 + RANDOM % 1000)) r s i pid
+	ip netns exec g$to python3 "$KVTI_ROOT/selftests/tcp_xfer.py" recv "$addr" $port \
+		>"$D/recv.out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$D/recv.out" && break
+		sleep 0.1
+	done
+	s=$(ip netns exec g$from python3 "$KVTI_ROOT/selftests/tcp_xfer.py" send "$addr" $port 2000000)
+	wait $pid
+	r=$(grep -v ready "$D/recv.out")
+	echo "sent $s received $r"
+	[ -n "$s" ] && [ "$s" = "$r" ]
+}
+

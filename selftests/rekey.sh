@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kvti-timeout: 600
+#
+# CHILD SA rekeying between two kvti-keyers through the module (RFC 7296
+# 1.3.3, 2.8): the module's EXPIRE(soft) on a byte lifetime makes a keyer
+# rekey with CREATE_CHILD_SA while a ping flood crosses the tunnel, and not
+# one echo is lost (make-before-break: the responder's new outbound SA waits
+# for the DELETE of the old one); the old SAs leave both kernels; a rekey
+# asked by hand from either side; and a real collision (2.8.1): with 300 ms
+# of netem delay on the wire both keyers rekey at once, both requests are in
+# flight together, both ends agree by the lowest nonce which new CHILD SA is
+# redundant, and one CHILD SA is left, the same on both sides.
+#
+#   ns g1 (keyer g1)                                  ns g2 (keyer g2)
+#   vti1 198.51.100.1 ====== ESP, IPv4 outer ====== vti1 198.51.100.2
+#   veth e1 192.0.2.1      <--- IKE UDP 500 --->     veth e2 192.0.2.2
+#
+# No check depends on timing: waits poll with generous limits.
+
+source "$(dirname "$0")/lib.sh"
+
+KEYER=$KVTI_ROOT/keyer/kvti-keyer
+CTL=$KVTI_ROOT/keyer/keyer-ctl
+[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
+command -v jq >/dev/null || skip_all "jq is needed"
+D=$(mktemp -d /tmp/rekey.XXXXXX)
+at_exit rm -rf "$D"
+source "$KVTI_ROOT/selftests/keyer_lib.sh"
+
+kvti_gateways
+
+# 2560 kilobytes is IOS's smallest byte lifetime; the keyer asks the module
+# for EXPIRE(soft) at 85-90% of it, jittered per SA.
+conf() {
+	local me=$1 peer=$((3 - $1))
+
+	cat >"$D/g$me.conf" <<-EOF
+	retransmit-timeout = 1000
+	retransmit-tries = 6
+	keyring k { peer 192.0.2.$peer { pre-shared-key = "rekey.sh key" } }
+	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k }
+	ipsec-profile esp { proposals = aes256gcm16-esn; lifetime = 3600 seconds, 2560 kilobytes }
+	tunnel vti1 { local = 192.0.2.$me; peer = 192.0.2.$peer; ike-profile = ike; ipsec-profile = esp }
+	EOF
+}
+conf 1
+conf 2
+all_spis() { kvti -n g$1 -j sa show dev vti1 | jq -r '[.[].spi] | sort | join(" ")'; }
+# one_child "OLD SPIS": 2 SAs on each side, paired both ways, none of OLD SPIS
+one_child() {
+	local s
+	both_have vti1 2 && pair 1 2 vti1 && pair 2 1 vti1 || return 1
+	for s in $(all_spis 1); do
+		case " $1 " in *" $s "*) return 1 ;; esac
+	done
+}
+n_logged() { grep -c -- "$2" "$D/g$1.log"; }
+# flood N COUNT INTERVAL SIZE: ping from gN, prints "sent received"
+flood() {
+	ip netns exec g$1 ping -q -c "$2" -i "$3" -s "$4" -W 5 198.51.100.$((3 - $1)) |
+		sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p'
+}
+
+check "keyer g2 starts (passive)" start 2 --passive
+check "keyer g1 starts and initiates" start 1
+check "vti1: one CHILD SA, paired" eventually 60 one_child ""
+
+# --- 1. soft byte expiry under a ping flood: rekeys, nothing lost -------
+spis0=$(all_spis 1)
+soft='child-sa rekeying .*soft lifetime'
+r0=$(($(n_logged 1 "$soft") + $(n_logged 2 "$soft")))
+res=$(flood 1 4000 0.01 1400)
+r1=$(($(n_logged 1 "$soft") + $(n_logged 2 "$soft")))
+echo "    # 4000 echoes of 1428 bytes (about 5.6 MB each way): sent/received $res; CHILD SAs rekeyed: $((r1 - r0))"
+check "flood: the soft byte lifetime made the keyers rekey at least twice ($((r1 - r0)))" \
+	test $((r1 - r0)) -ge 2
+check "flood: every echo answered across the rekeys ($res)" test "${res% *}" = 4000 -a "${res#* }" = 4000
+check "flood: the module's EXPIRE(soft) events were logged" grep -q 'kernel: soft expire' "$D/g1.log" "$D/g2.log"
+check "flood: one CHILD SA left, none of the first SPIs" eventually 30 one_child "$spis0"
+check "flood: no refusal by the kernel logged" sh -c "! grep -q 'refused' $D/g1.log $D/g2.log"
+
+# --- 2. by hand, from each side, under pings -----------------------------
+for n in 1 2; do
+	spis0=$(all_spis 1)
+	ip netns exec g1 ping -q -c 60 -i 0.05 -W 5 198.51.100.2 >"$D/ping.out" &
+	pid=$!
+	sleep 0.5
+	check "g$n rekey vti1" ctl $n rekey vti1
+	check "g$n's rekey: one CHILD SA, new SPIs, paired" eventually 30 one_child "$spis0"
+	wait $pid
+	check "g$n's rekey: no echo lost ($(grep -o '[0-9]* received' "$D/ping.out"))" \
+		grep -q ' 60 received' "$D/ping.out"
+done
+
+# --- 3. a collision: both rekey while 300 ms of delay hold the requests --
+modprobe sch_netem 2>/dev/null
+if ip netns exec g1 tc qdisc add dev e1 root netem delay 300ms 2>/dev/null &&
+   ip netns exec g2 tc qdisc add dev e2 root netem delay 300ms; then
+	spis0=$(all_spis 1)
+	c0=$(($(n_logged 1 'rekey collision') + $(n_logged 2 'rekey collision')))
+	ip netns exec g1 ping -q -c 40 -i 0.1 -W 5 198.51.100.2 >"$D/ping.out" &
+	pid=$!
+	sleep 0.5
+	ctl 1 rekey vti1 >/dev/null &
+	cpid=$!
+	ctl 2 rekey vti1 >/dev/null
+	wait $cpid
+	check "collision: one CHILD SA left, new SPIs, paired" eventually 60 one_child "$spis0"
+	c1=$(($(n_logged 1 'rekey collision') + $(n_logged 2 'rekey collision')))
+	check "collision: both keyers saw it ($((c1 - c0)) log lines)" test $((c1 - c0)) = 2
+	check "collision: they agree which new CHILD SA is redundant" sh -c \
+		"{ grep -q 'ours has the lowest nonce' $D/g1.log && grep -q 'the peer.s .* has the lowest nonce' $D/g2.log; } ||
+		 { grep -q 'ours has the lowest nonce' $D/g2.log && grep -q 'the peer.s .* has the lowest nonce' $D/g1.log; }"
+	wait $pid
+	check "collision: no echo lost ($(grep -o '[0-9]* received' "$D/ping.out"))" \
+		grep -q ' 40 received' "$D/ping.out"
+	ip netns exec g1 tc qdisc del dev e1 root
+	ip netns exec g2 tc qdisc del dev e2 root
+	check "collision: the tunnel still answers" ping_ok 1 198.51.100.2
+else
+	echo "    # SKIP collision: no netem (sch_netem) in this kernel"
+fi
+
+check "no refusal by the kernel logged" sh -c "! grep -q 'refused' $D/g1.log $D/g2.log"
+check "keyer g1 exits 0 on SIGTERM" stop 1
+check "keyer g2 exits 0 on SIGTERM" stop 2
+check "both kernels empty after the DELETEs" eventually 30 both_have vti1 0
+if [ "$__kvti_failed" != 0 ]; then
+	for n in 1 2; do
+		echo "    # --- keyer g$n log (rekey lines)"
+		grep -E 'rekey|collision|child-sa|expire|CREATE_CHILD' "$D/g$n.log" | tail -n 40 | sed 's/^/    # /'
+	done
+fi
+
+finish
