@@ -5,7 +5,9 @@
 # kvti-keyer <-> strongSwan 5.9 (charon, kernel-netlink: native XFRM on an
 # xfrm interface, if_id 42, configured by swanctl over its vici socket).
 # For each proposal pair, kvti initiates once and charon once; a ping
-# crosses both ways and the SPIs agree between the kvti module and XFRM.
+# crosses both ways and the SPIs agree between the kvti module and XFRM;
+# the CHILD SA is rekeyed (CREATE_CHILD_SA, with PFS for one pair) once by
+# each side and the new SAs agree again.
 # In each, the keyer's key derivation is fed what the exchange used (SPIs
 # and nonces as sniffed on s0, the DH secret from charon's key-material
 # log) and must give charon's SKEYSEED, SK_* and CHILD SA keys and the keys
@@ -207,6 +209,14 @@ spis_agree() {
 		[ "$(kvti_spis out)" = "$(xfrm_spis 192.0.2.2)" ]
 }
 ping_ok() { ip netns exec $1 ping -q -c 3 -i 0.2 -W 2 "$2"; }
+# rekeyed "OLD SPIS": one CHILD SA on each side, agreeing, none of OLD SPIS in kvti
+rekeyed() {
+	local x
+	installed && spis_agree || return 1
+	for x in $(kvti_spis in) $(kvti_spis out); do
+		case " $1 " in *" $x "*) return 1 ;; esac
+	done
+}
 klogged() { grep -Eq -- "$1" "$D/keyer.log"; }
 clogged() { grep -Eq -- "$1" "$D/charon.log"; }
 dump_logs() {
@@ -249,6 +259,17 @@ pair() {
 	check_eq "$tag: keyer's IKE SA established" established \
 		"$(ctl show | jq -r '.ike_sas[0].state')"
 	[ -z "$ini" ] || wait "$ini"
+	# CHILD SA rekey (CREATE_CHILD_SA), kvti asking, then charon.
+	spis0="$(kvti_spis in) $(kvti_spis out)"
+	ctl rekey vti1 >/dev/null
+	check "$tag: kvti rekeys the CHILD SA: 2 new SAs in kvti and in XFRM, SPIs agree" \
+		eventually 30 rekeyed "$spis0"
+	check "$tag: ping kvti -> strongSwan after kvti's rekey" ping_ok k 198.51.100.2
+	spis0="$(kvti_spis in) $(kvti_spis out)"
+	$S swanctl --rekey --child net --uri "$VICI" >/dev/null 2>&1
+	check "$tag: charon rekeys the CHILD SA: 2 new SAs in kvti and in XFRM, SPIs agree" \
+		eventually 30 rekeyed "$spis0"
+	check "$tag: ping strongSwan -> kvti after charon's rekey" ping_ok s 198.51.100.1
 	stop_keyer
 	check "$tag: kvti's DELETE on exit empties both sides" eventually 30 empty
 	$S swanctl --terminate --ike kvti --force --uri "$VICI" >/dev/null 2>&1
@@ -257,8 +278,9 @@ pair() {
 
 pair aes256gcm16-prfsha384-ecp384 aes256gcm16 aes256gcm16 kvti
 pair aes256gcm16-prfsha384-ecp384 aes256gcm16 aes256gcm16 strongswan
-pair aes128-sha256-modp2048 aes128-sha256 aes128-sha256 kvti
-pair aes128-sha256-modp2048 aes128-sha256 aes128-sha256 strongswan
+# ESP with modp2048: PFS in the rekeys (a KE in CREATE_CHILD_SA).
+pair aes128-sha256-modp2048 aes128-sha256-modp2048 aes128-sha256-modp2048 kvti
+pair aes128-sha256-modp2048 aes128-sha256-modp2048 aes128-sha256-modp2048 strongswan
 pair chacha20poly1305-prfsha256-x25519 chacha20poly1305 chacha20poly1305 kvti
 pair chacha20poly1305-prfsha256-x25519 chacha20poly1305 chacha20poly1305 strongswan
 
