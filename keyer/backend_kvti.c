@@ -316,6 +316,49 @@ static int k_sa_add(void *ctx, const struct kernel_sa *sa, uint32_t *id)
 	return 0;
 }
 
+struct idle_query {
+	uint32_t	id;
+	uint64_t	idle;
+	bool		found;
+};
+
+static int parse_idle(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[KVTI_A_MAX + 1];
+	struct idle_query *q = arg;
+	uint32_t id;
+
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !attr_u32(tb[KVTI_A_SA_ID], &id))
+		return -EBADMSG;
+	if (id == q->id && tb[KVTI_A_SA_IDLE] && nla_len(tb[KVTI_A_SA_IDLE]) >= 8) {
+		q->idle = nla_get_u64(tb[KVTI_A_SA_IDLE]);
+		q->found = true;
+	}
+	return 0;
+}
+
+/* SA_GET, dumped for the tunnel: a handful of SAs, this one's idle time. */
+static int k_sa_idle(void *ctx, const char *ifname, uint32_t id, uint64_t *idle)
+{
+	struct kvti_backend *b = ctx;
+	struct nl_msg *msg = request(b, KVTI_CMD_SA_GET, NLM_F_DUMP);
+	struct idle_query q = { .id = id };
+	int ret;
+
+	if (!msg)
+		return -1;
+	if (nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0) {
+		kvti_nl_msg_free(msg);
+		return -1;
+	}
+	ret = kvti_nl_request(&b->req, msg, parse_idle, &q);
+	kvti_nl_msg_free(msg);
+	if (ret < 0 || !q.found)
+		return -1;
+	*idle = q.idle;
+	return 0;
+}
+
 static int k_sa_del(void *ctx, const char *ifname, uint32_t id)
 {
 	struct kvti_backend *b = ctx;
@@ -391,5 +434,6 @@ const struct backend_ops backend_kvti = {
 	.sa_add = k_sa_add,
 	.sa_del = k_sa_del,
 	.tunnel_flush = k_tunnel_flush,
+	.sa_idle = k_sa_idle,
 	.dump = k_dump,
 };

@@ -13,6 +13,7 @@
  *                         tunnel's) and initiate again where we may
  *   delete-child TUNNEL   DELETE its CHILD SAs, keep the IKE SA
  *   rekey TUNNEL          rekey its CHILD SAs now (CREATE_CHILD_SA)
+ *   rekey-ike TUNNEL      rekey its IKE SA now (CREATE_CHILD_SA)
  *   liveness TUNNEL       an empty INFORMATIONAL
  *
  * Clients are trusted to be root and quick: the answer is written with a
@@ -71,6 +72,7 @@ static void show_stats(struct keyer *k, struct json *j)
 	json_uint(j, "unprotected_rate_limited", k->st.unprotected_limited);
 	json_uint(j, "cookies_sent", k->st.cookies_sent);
 	json_uint(j, "cookies_bad", k->st.cookies_bad);
+	json_uint(j, "dead_peers", k->st.dead_peers);
 	json_open(j, "drops", '{');
 	for (i = 0; i < DROP_MAX; i++)
 		json_uint(j, drop_names[i], k->st.drops[i]);
@@ -82,10 +84,17 @@ static struct ike_sa *tunnel_sa(struct keyer *k, const struct cfg_tunnel *t)
 {
 	struct ike_sa *sa;
 
+	struct ike_sa *any = NULL;
+
+	/* An IKE rekey in progress makes two: the established one is live. */
 	LIST_FOREACH(sa, &k->sas, all)
-		if (sa->tunnel == t)
-			return sa;
-	return NULL;
+		if (sa->tunnel == t) {
+			if (sa->state == IKE_S_ESTABLISHED)
+				return sa;
+			if (!any)
+				any = sa;
+		}
+	return any;
 }
 
 static const char *act(struct keyer *k, const char *cmd, const char *arg)
@@ -117,6 +126,13 @@ static const char *act(struct keyer *k, const char *cmd, const char *arg)
 			return "out of memory";
 		msg_queue(sa, x);
 		return NULL;
+	}
+	if (!strcmp(cmd, "rekey-ike")) {
+		if (sa->tunnel->ipsec->responder_only)
+			return "the tunnel is responder-only: the peer rekeys";
+		if (sa->ike_rekeying)
+			return "an IKE rekey is already in progress";
+		return ike_rekey(sa, "asked to") < 0 ? "out of memory" : NULL;
 	}
 	if (!strcmp(cmd, "rekey")) {
 		struct child_sa *next;
@@ -206,13 +222,14 @@ static void answer(struct keyer *k, char *line, struct buf *out)
 		if (!err)
 			json_bool(&j, "ok", true);
 	} else if (!strcmp(cmd, "up") || !strcmp(cmd, "down") || !strcmp(cmd, "liveness") ||
-		   !strcmp(cmd, "delete-child") || !strcmp(cmd, "rekey")) {
+		   !strcmp(cmd, "delete-child") || !strcmp(cmd, "rekey") ||
+		   !strcmp(cmd, "rekey-ike")) {
 		err = act(k, cmd, arg);
 		if (!err)
 			json_bool(&j, "ok", true);
 	} else {
 		err = "unknown command (show, sas, stats, up, down, clear, delete-child, rekey, "
-		      "liveness)";
+		      "rekey-ike, liveness)";
 	}
 	if (err)
 		json_str(&j, "error", err);

@@ -64,7 +64,7 @@ enum ike_state {
 enum ike_xchg_kind {
 	XCHG_IKE_SA_INIT, XCHG_IKE_AUTH, XCHG_CHILD_CREATE, XCHG_CHILD_REKEY,
 	XCHG_IKE_REKEY, XCHG_DELETE_CHILD, XCHG_DELETE_IKE, XCHG_LIVENESS,
-	XCHG_INVALID_SPI, XCHG_AUTH_FAILED,
+	XCHG_INVALID_SPI, XCHG_AUTH_FAILED, XCHG_DPD,
 };
 
 /* One request of ours: sent (->active) or waiting for the window. */
@@ -74,11 +74,15 @@ struct ike_xchg {
 	uint32_t		 msgid;
 	struct buf		*request;	/* as sent, for retransmission */
 	unsigned int		 tries;		/* 4 s * 1.8^n, give up after 5 */
+	uint32_t		 retry_ms;	/* DPD: a fixed interval instead */
+	unsigned int		 max_tries;	/* DPD: retransmissions instead */
 	struct timer		 retransmit;
 	struct child_sa		*child;		/* the CHILD SA concerned */
 	struct buf		*nonce;		/* CREATE_CHILD_SA in flight */
 	struct dh		*dh;		/* PFS or IKE rekey in flight */
 	uint32_t		 spi;		/* inbound SPI reserved for it */
+	struct ike_sa		*new_sa;	/* IKE rekey: the SA it makes */
+	uint16_t		 rekey_dh;	/* IKE rekey: group INVALID_KE_PAYLOAD asked for */
 	TAILQ_ENTRY(ike_xchg)	 entry;
 };
 
@@ -138,6 +142,7 @@ struct ike_sa {
 	struct ike_id		 local_id, remote_id;
 	unsigned int		 init_tries;	/* INVALID_KE_PAYLOAD and COOKIE retries */
 	bool			 initial_contact;	/* we sent, or were sent, one */
+	bool			 ike_rekeying;	/* our IKE rekey is queued or out */
 
 	uint32_t		 next_msgid;	/* of our next request */
 	struct ike_xchg		*active;	/* our request awaiting its answer */
@@ -153,6 +158,7 @@ struct ike_sa {
 
 	LIST_HEAD(, child_sa)	 children;
 	struct ike_sa		*successor;	/* after an IKE rekey */
+	struct ike_sa		*rekey_of;	/* until our IKE rekey's answer: the old SA */
 	LIST_ENTRY(ike_sa)	 all, by_ispi, by_rspi;	/* keyer's tables; all: or dead */
 	bool			 hashed_rspi;
 };

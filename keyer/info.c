@@ -28,6 +28,7 @@ int info_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 		ike_add_delete(b, IKE_PROTO_ESP, 4, spi, 1);
 		return 0;
 	case XCHG_LIVENESS:
+	case XCHG_DPD:
 		return 0;
 	case XCHG_AUTH_FAILED:
 		ike_add_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
@@ -45,7 +46,7 @@ void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *
 	(void)msg;
 	switch (x->kind) {
 	case XCHG_DELETE_IKE:
-		sa_destroy(sa, "deleted");
+		sa_destroy(sa, sa->state == IKE_S_REKEYED ? "rekeyed" : "deleted");
 		return;
 	case XCHG_DELETE_CHILD:
 		c = child_by_spi_in(sa, x->spi);
@@ -59,6 +60,10 @@ void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *
 		return;
 	case XCHG_LIVENESS:
 		log_info("liveness %s peer %s: alive", sa_name(sa), sa_peer(sa, p));
+		return;
+	case XCHG_DPD:
+		log_debug("%s: dpd: peer %s alive", sa_name(sa), sa_peer(sa, p));
+		dpd_arm(sa, 0);
 		return;
 	case XCHG_AUTH_FAILED:
 		sa_destroy(sa, "authentication failed");
@@ -100,7 +105,7 @@ int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builde
 		}
 	}
 	if (delete_ike) {
-		sa_destroy(sa, "deleted by the peer");
+		sa_destroy(sa, sa->state == IKE_S_REKEYED ? "rekeyed" : "deleted by the peer");
 		return 0;	/* 1.4.1: an empty answer */
 	}
 	if (nspi)

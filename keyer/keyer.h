@@ -65,6 +65,7 @@ struct keyer_stats {
 	uint64_t	unprotected_limited;	/* ... not sent: over the rate limit */
 	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE (2.6) */
 	uint64_t	cookies_bad;	/* ... came back with one that did not verify */
+	uint64_t	dead_peers;	/* declared dead by DPD */
 	uint64_t	drops[DROP_MAX];
 };
 
@@ -153,6 +154,7 @@ void msg_recv(struct keyer *k, const struct packet *pkt);
 struct ike_xchg *xchg_new(struct ike_sa *sa, enum ike_xchg_kind kind);
 void xchg_free(struct ike_xchg *x);
 void msg_queue(struct ike_sa *sa, struct ike_xchg *x);
+void msg_kick(struct ike_sa *sa);
 int msg_send_plain(struct keyer *k, const struct packet *pkt, const struct ike_header *req,
 		   uint16_t notify, const void *data, size_t len);
 const char *exchange_name(uint8_t type);
@@ -227,6 +229,19 @@ void rekey_successor_out(struct child_sa *old);
 void rekey_retire_fire(struct timer *t);
 void rekey_out_wait_fire(struct timer *t);
 void rekey_retry_fire(struct timer *t);
+
+/* ikerekey.c: CREATE_CHILD_SA for the IKE SA */
+void ike_rekey_arm(struct ike_sa *sa);
+int ike_rekey(struct ike_sa *sa, const char *why);
+void ike_rekey_fire(struct timer *t);
+int ike_rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
+void ike_rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
+uint16_t ike_rekey_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
+
+/* dpd.c: dead peer detection */
+void dpd_arm(struct ike_sa *sa, uint64_t delay_ms);
+void dpd_fire(struct timer *t);
+void dpd_dead(struct ike_sa *sa);
 
 /* info.c: INFORMATIONAL */
 int info_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);

@@ -23,9 +23,11 @@ static const struct xchg_ops ops[] = {
 	[XCHG_IKE_SA_INIT] = { IKE_SA_INIT, init_build, init_response },
 	[XCHG_IKE_AUTH] = { IKE_AUTH, auth_build, auth_response },
 	[XCHG_CHILD_REKEY] = { IKE_CREATE_CHILD_SA, rekey_build, rekey_response },
+	[XCHG_IKE_REKEY] = { IKE_CREATE_CHILD_SA, ike_rekey_build, ike_rekey_response },
 	[XCHG_DELETE_CHILD] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_DELETE_IKE] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_LIVENESS] = { IKE_INFORMATIONAL, info_build, info_response },
+	[XCHG_DPD] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_AUTH_FAILED] = { IKE_INFORMATIONAL, info_build, info_response },
 };
 
@@ -113,6 +115,11 @@ void xchg_free(struct ike_xchg *x)
 	if (!x)
 		return;
 	timer_stop(&x->ike->k->loop, &x->retransmit);
+	if (x->new_sa) {
+		/* An IKE rekey that never completed: its new SA goes too. */
+		x->ike->ike_rekeying = false;
+		sa_destroy(x->new_sa, "its rekey did not complete");
+	}
 	buf_free(x->request);
 	buf_free(x->nonce);
 	dh_free(x->dh);
@@ -213,8 +220,14 @@ static void kick(struct ike_sa *sa)
 		log_debug("%s: %s request %" PRIu32 " sent", sa_name(sa),
 			  exchange_name(ops[x->kind].exchange), x->msgid);
 		send_msg(sa, x->request);
-		timer_set(&k->loop, &x->retransmit, msg_retransmit_delay(k->cfg->retransmit_ms, 0));
+		timer_set(&k->loop, &x->retransmit, x->retry_ms ? x->retry_ms :
+			  msg_retransmit_delay(k->cfg->retransmit_ms, 0));
 	}
+}
+
+void msg_kick(struct ike_sa *sa)
+{
+	kick(sa);
 }
 
 void msg_queue(struct ike_sa *sa, struct ike_xchg *x)
@@ -230,8 +243,12 @@ static void retransmit_fire(struct timer *t)
 	struct keyer *k = sa->k;
 	char p[ADDR_STRLEN + 8];
 
-	if (x->tries >= k->cfg->retransmit_tries) {
+	if (x->tries >= (x->max_tries ? x->max_tries : k->cfg->retransmit_tries)) {
 		k->st.give_ups++;
+		if (x->kind == XCHG_DPD) {
+			dpd_dead(sa);
+			return;
+		}
 		log_info("retransmit give-up %s peer %s: %s request %" PRIu32
 			 " unanswered after %u retransmissions",
 			 sa_name(sa), sa_peer(sa, p), exchange_name(ops[x->kind].exchange),
@@ -244,7 +261,7 @@ static void retransmit_fire(struct timer *t)
 	log_debug("%s: %s request %" PRIu32 " retransmitted (%u)", sa_name(sa),
 		  exchange_name(ops[x->kind].exchange), x->msgid, x->tries);
 	send_msg(sa, x->request);
-	timer_set(&k->loop, &x->retransmit,
+	timer_set(&k->loop, &x->retransmit, x->retry_ms ? x->retry_ms :
 		  msg_retransmit_delay(k->cfg->retransmit_ms, x->tries));
 }
 

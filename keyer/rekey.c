@@ -29,8 +29,8 @@
  * do not have CHILD_SA_NOT_FOUND (2.25.1); our request answered with
  * TEMPORARY_FAILURE is tried again after REKEY_RETRY_MS (plus jitter).
  *
- * Not here yet: rekeying the IKE SA itself (answered NO_ADDITIONAL_SAS,
- * like a request for a CHILD SA that rekeys nothing).
+ * A CREATE_CHILD_SA that proposes an IKE SA goes to ikerekey.c; one for a
+ * further CHILD SA that rekeys nothing is answered NO_ADDITIONAL_SAS.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -444,15 +444,32 @@ out:
 	return err;
 }
 
+/* Does the request's SA payload propose an IKE SA (2.18)? */
+static bool is_ike_rekey(const struct ike_msg *req)
+{
+	const struct ike_payload *pl = ike_msg_find(req, IKE_PL_SA, NULL);
+	struct ike_sa_payload *sap;
+	bool ike;
+
+	if (!pl || !(sap = malloc(sizeof(*sap))))
+		return false;
+	ike = !ike_parse_sa(pl, sap) && sap->nprop && sap->prop[0].proto == IKE_PROTO_IKE;
+	free(sap);
+	return ike;
+}
+
 int rekey_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b)
 {
 	struct child_sa *old = NULL;
 	struct ike_notify nt;
 	uint16_t err;
 
-	if (!ike_msg_find_notify(req, IKE_N_REKEY_SA, &nt)) {
-		/* An IKE SA rekey, or a further CHILD SA: not supported (yet). */
-		err = IKE_N_NO_ADDITIONAL_SAS;
+	if (sa->ike_rekeying) {
+		/* Ours is out (ikerekey.c): the peer tries again later. */
+		err = IKE_N_TEMPORARY_FAILURE;
+	} else if (!ike_msg_find_notify(req, IKE_N_REKEY_SA, &nt)) {
+		/* An IKE SA rekey, or a further CHILD SA (not supported). */
+		err = is_ike_rekey(req) ? ike_rekey_respond(sa, req, b) : IKE_N_NO_ADDITIONAL_SAS;
 	} else if (nt.proto != IKE_PROTO_ESP || nt.spi_size != 4) {
 		err = IKE_N_INVALID_SYNTAX;
 	} else if (!(old = child_by_spi_out(sa, get_u32(nt.spi))) || old->redundant) {

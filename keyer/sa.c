@@ -83,6 +83,8 @@ struct ike_sa *sa_new(struct keyer *k, enum ike_role role, const struct cfg_tunn
 	sa->lport = sa->rport = k->cfg->ike_port;
 	sa->created_ms = sa->last_recv_ms = loop_now();
 	sa->half_open.fire = half_open_fire;
+	sa->rekey.fire = ike_rekey_fire;
+	sa->dpd.fire = dpd_fire;
 	TAILQ_INIT(&sa->queue);
 	LIST_INIT(&sa->children);
 	if (role == IKE_ROLE_INITIATOR) {
@@ -201,6 +203,8 @@ void sa_established(struct ike_sa *sa)
 
 	sa->state = IKE_S_ESTABLISHED;
 	timer_stop(&sa->k->loop, &sa->half_open);
+	ike_rekey_arm(sa);
+	dpd_arm(sa, 0);
 	log_info("ike-sa up %s peer %s %s spi 0x%016" PRIx64 "/0x%016" PRIx64
 		 " %s local-id %s remote-id %s%s",
 		 sa_name(sa), sa_peer(sa, p),
@@ -248,6 +252,11 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 			 sa_name(sa), sa_peer(sa, p), sa->ispi, sa->rspi, why);
 	while ((c = LIST_FIRST(&sa->children)))
 		child_delete(c, "its IKE SA is gone");
+	/* The new SA of our IKE rekey, gone before the answer: forget it there. */
+	if (sa->rekey_of && sa->rekey_of->active && sa->rekey_of->active->new_sa == sa) {
+		sa->rekey_of->active->new_sa = NULL;
+		sa->rekey_of->ike_rekeying = false;
+	}
 	timer_stop(&k->loop, &sa->half_open);
 	timer_stop(&k->loop, &sa->rekey);
 	timer_stop(&k->loop, &sa->dpd);

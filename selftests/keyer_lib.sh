@@ -29,9 +29,10 @@ stop() { # N: SIGTERM, and wait for the exit status
 at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
 
 ctl() { "$CTL" "$D/g$1.sock" "$2" ${3:+"$3"}; }
-# eventually SECONDS CMD...: polls CMD until it succeeds.
+# eventually SECONDS CMD...: polls CMD until it succeeds (SECONDS times
+# KVTI_SLOW: longer on the debug kernel).
 eventually() {
-	local limit=$(($1 * 5)) i=0
+	local limit=$(($1 * 5 * ${KVTI_SLOW:-1})) i=0
 	shift
 	until "$@" >/dev/null 2>&1; do
 		i=$((i + 1))

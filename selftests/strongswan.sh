@@ -7,7 +7,8 @@
 # For each proposal pair, kvti initiates once and charon once; a ping
 # crosses both ways and the SPIs agree between the kvti module and XFRM;
 # the CHILD SA is rekeyed (CREATE_CHILD_SA, with PFS for one pair) once by
-# each side and the new SAs agree again.
+# each side and the new SAs agree again; then the IKE SA, once by each
+# side, its CHILD SA carried over untouched.
 # In each, the keyer's key derivation is fed what the exchange used (SPIs
 # and nonces as sniffed on s0, the DH secret from charon's key-material
 # log) and must give charon's SKEYSEED, SK_* and CHILD SA keys and the keys
@@ -185,7 +186,7 @@ stop_keyer() {
 }
 ctl() { "$CTL" "$D/keyer.sock" "$1" ${2:+"$2"}; }
 eventually() { # SECONDS CMD...
-	local limit=$(($1 * 5)) i=0
+	local limit=$(($1 * 5 * ${KVTI_SLOW:-1})) i=0
 	shift
 	until "$@" >/dev/null 2>&1; do
 		i=$((i + 1))
@@ -216,6 +217,20 @@ rekeyed() {
 	for x in $(kvti_spis in) $(kvti_spis out); do
 		case " $1 " in *" $x "*) return 1 ;; esac
 	done
+}
+# the keyer's IKE SPIs, "I/R" per IKE SA
+kvti_ike() { ctl show | jq -r '[.ike_sas[] | .spi_i + "/" + .spi_r] | join(" ")'; }
+# charon's, the same way (swanctl --list-sas: "kvti: #2, ESTABLISHED, IKEv2, 1234...abcd_i 5678..._r*")
+swan_ike() {
+	$S swanctl --list-sas --ike kvti --uri "$VICI" 2>/dev/null |
+		sed -n 's/^kvti: #[0-9]*, ESTABLISHED, IKEv2, \([0-9a-f]*\)_i[*]* \([0-9a-f]*\)_r[*]*$/0x\1\/0x\2/p' |
+		paste -sd' '
+}
+# ike_rekeyed "OLD": one IKE SA on each side, the same one, not OLD
+ike_rekeyed() {
+	local k s
+	k=$(kvti_ike) s=$(swan_ike)
+	[ -n "$k" ] && [ "$k" != "$1" ] && [ "${k#* }" = "$k" ] && [ "$k" = "$s" ]
 }
 klogged() { grep -Eq -- "$1" "$D/keyer.log"; }
 clogged() { grep -Eq -- "$1" "$D/charon.log"; }
@@ -270,6 +285,23 @@ pair() {
 	check "$tag: charon rekeys the CHILD SA: 2 new SAs in kvti and in XFRM, SPIs agree" \
 		eventually 30 rekeyed "$spis0"
 	check "$tag: ping strongSwan -> kvti after charon's rekey" ping_ok s 198.51.100.1
+	# IKE SA rekey, kvti asking, then charon: new IKE SPIs on both sides, the
+	# CHILD SA untouched, and a CHILD rekey over the new IKE SA still agrees.
+	ike0=$(kvti_ike)
+	spis0="$(kvti_spis in) $(kvti_spis out)"
+	ctl rekey-ike vti1 >/dev/null
+	check "$tag: kvti rekeys the IKE SA: one IKE SA on each side, new SPIs, the same" \
+		eventually 30 ike_rekeyed "$ike0"
+	ike0=$(kvti_ike)
+	$S swanctl --rekey --ike kvti --uri "$VICI" >/dev/null 2>&1
+	check "$tag: charon rekeys the IKE SA: one IKE SA on each side, new SPIs, the same" \
+		eventually 30 ike_rekeyed "$ike0"
+	check "$tag: the CHILD SA kept its SPIs through both" sh -c \
+		"[ \"\$(kvti -n k -j sa show dev vti1 | jq -r '[.[].spi] | sort | join(\" \")')\" = \
+		   \"$(echo $spis0 | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')\" ]"
+	ctl rekey vti1 >/dev/null
+	check "$tag: a CHILD rekey over the new IKE SA agrees with XFRM" eventually 30 rekeyed "$spis0"
+	check "$tag: ping kvti -> strongSwan at the end" ping_ok k 198.51.100.2
 	stop_keyer
 	check "$tag: kvti's DELETE on exit empties both sides" eventually 30 empty
 	$S swanctl --terminate --ike kvti --force --uri "$VICI" >/dev/null 2>&1

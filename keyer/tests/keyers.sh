@@ -39,7 +39,7 @@ conf() {
 	retransmit-timeout = 1000
 	retransmit-tries = 2
 	keyring k { peer $3 { pre-shared-key = "$4" } }
-	ike-profile ike { proposals = $5; keyring = k }
+	ike-profile ike { proposals = $5; keyring = k ${DPD:+; dpd = $DPD} }
 	ipsec-profile esp { proposals = $6 ${PFS:+; pfs = $PFS} }
 	tunnel vti1 { local = $2; peer = $3; ike-profile = ike; ipsec-profile = esp }
 	EOC
@@ -69,6 +69,13 @@ pair() {	# pair FROM TO
 reset_logs() { rm -f "$T"/*.log; }
 
 spis() { ctl "$1" sas | jq -r '[.sas[].spi] | sort | join(" ")'; }
+ike_spis() { ctl "$1" show | jq -r '[.ike_sas[] | .spi_i + "/" + .spi_r] | join(" ")'; }
+# ike_rekeyed "OLD": one established IKE SA on each side, the same, not OLD
+ike_rekeyed() {
+	[ "$(ctl a show | jq '.ike_sas | length')" = 1 ] &&
+		[ "$(ctl b show | jq '.ike_sas | length')" = 1 ] && [ "$(n_ike a)" = 1 ] &&
+		[ "$(ike_spis a)" = "$(ike_spis b)" ] && [ "$(ike_spis a)" != "$1" ]
+}
 # rekeyed "OLD SPIS": one CHILD (2 SAs) on each side, paired, none of OLD SPIS
 rekeyed() {
 	[ "$(n_sas a)" = 2 ] && [ "$(n_sas b)" = 2 ] && pair a b && pair b a || return 1
@@ -109,6 +116,17 @@ up() {
 	check "$tag: CHILD rekey logged on both, outbound switched on $ini after the DELETE" sh -c \
 		"grep -q 'child-sa installed .*(rekey)' $T/a.log && grep -q 'child-sa installed .*(rekey)' $T/b.log &&
 		 grep -q 'child-sa outbound switched' $T/$ini.log"
+	# IKE SA rekey (from the deleter, sometimes the IKE responder): new SPIs, the CHILD SAs move
+	# untouched, and a CHILD rekey over the new IKE SA (its SK_d) pairs up.
+	ike0=$(ike_spis a)
+	spis0=$(spis a)
+	ctl $del rekey-ike vti1 >/dev/null
+	check "$tag: IKE rekey from $del: one IKE SA each side, new SPIs, the same on both" \
+		eventually 30 ike_rekeyed "$ike0"
+	check "$tag: ... its CHILD SAs moved untouched" sh -c "[ \"$(spis a)\" = '$spis0' ]"
+	ctl $resp rekey vti1 >/dev/null
+	check "$tag: a CHILD rekey over the new IKE SA: keys match (same SK_d on both)" \
+		eventually 30 rekeyed "$spis0"
 	# liveness, then a CHILD SA deleted alone, then the IKE SA
 	ctl $del liveness vti1 >/dev/null
 	check "$tag: liveness answered" eventually 30 logged $del "liveness vti1 peer .*: alive"
@@ -188,6 +206,30 @@ check "rekey race: A answered B's late request with TEMPORARY_FAILURE, B gave up
 	 grep -q 'child-sa rekey failed .*TEMPORARY_FAILURE' $T/b.log"
 sleep 3
 check "rekey race: still one CHILD after B's retry time (nothing left to retry)" rekeyed "$spis0"
+stop a
+stop b
+
+# Dead peer detection, periodic (IOS "crypto isakmp keepalive 10 2
+# periodic"): A checks B every 10 s; B frozen (SIGSTOP), A's check goes
+# unanswered, is sent again every 2 s, "four transmissions altogether"
+# (the DPD chapter), and B is declared dead: its IKE and CHILD SAs go.
+reset_logs
+DPD="10 2 periodic" conf a 127.0.0.2 127.0.0.3 k $S3 $E3
+conf b 127.0.0.3 127.0.0.2 k $S3 $E3
+start a
+start b
+ctl a up vti1 >/dev/null
+check "dpd: tunnel up" eventually 30 sh -c "[ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 2 ]"
+check "dpd: A's periodic check is answered while B lives" eventually 30 logged a "dpd: peer .* alive"
+kill -STOP "$(cat "$T/b.pid")"
+check "dpd: B frozen: A declares it dead" eventually 40 logged a \
+	"dpd: peer 127.0.0.3.* dead: 4 liveness checks 2 s apart unanswered; 1 IKE SA and 1 CHILD SA deleted"
+check "dpd: ... after 3 retransmissions of the check" sh -c \
+	"[ \$(grep -c 'INFORMATIONAL request .* retransmitted' $T/a.log) = 3 ]"
+check "dpd: A holds no IKE SA and no SA, counts one dead peer" sh -c \
+	"[ $(n_ike a) = 0 ] && [ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 0 ] &&
+	 [ \"\$('$CTL' $T/a.sock stats | jq .dead_peers)\" = 1 ]"
+kill -CONT "$(cat "$T/b.pid")"
 stop a
 stop b
 
