@@ -112,6 +112,8 @@ void dpd_dead(struct ike_sa *sa)
 	size_t nike = 0, nchild = 0;
 
 	sa_peer(sa, peer);
+	if (!sa->tunnel->is_template)
+		peer_reset(k, sa->tunnel, true);
 	for (o = LIST_FIRST(&k->sas); o; o = next) {
 		next = LIST_NEXT(o, all);
 		if (!ipaddr_equal(&o->remote, &remote) || !ipaddr_equal(&o->local, &local))

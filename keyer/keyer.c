@@ -125,6 +125,7 @@ static void teardown(struct keyer *k)
 		close(k->sig.fd);
 	loop_fini(&k->loop);
 	config_free(k->cfg);
+	peer_free(k);
 	free(k->cfg_path);
 }
 

@@ -100,6 +100,7 @@ struct net_sock {
 };
 
 struct control;
+struct peer_walk;
 
 struct keyer {
 	struct config		*cfg;
@@ -126,6 +127,8 @@ struct keyer {
 	struct keyer_stats	 st;
 	char			*cfg_path;	/* absolute; read again on SIGHUP */
 	struct config		**retired;	/* replaced, still used by SAs */
+	struct peer_walk	*walks;		/* peer.c: each tunnel's current peer */
+	size_t			 nwalks;
 	size_t			 nretired;
 };
 
@@ -242,6 +245,13 @@ uint16_t ike_rekey_respond(struct ike_sa *sa, const struct ike_msg *req, struct 
 void dpd_arm(struct ike_sa *sa, uint64_t delay_ms);
 void dpd_fire(struct timer *t);
 void dpd_dead(struct ike_sa *sa);
+
+/* peer.c: the preferred-peer walk */
+size_t peer_current(struct keyer *k, const struct cfg_tunnel *t);
+void peer_up(struct keyer *k, const struct cfg_tunnel *t);
+bool peer_failed(struct keyer *k, const struct cfg_tunnel *t);
+void peer_reset(struct keyer *k, const struct cfg_tunnel *t, bool dead);
+void peer_free(struct keyer *k);
 
 /* info.c: INFORMATIONAL */
 int info_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);

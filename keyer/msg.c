@@ -249,6 +249,15 @@ static void retransmit_fire(struct timer *t)
 			dpd_dead(sa);
 			return;
 		}
+		if (sa->role == IKE_ROLE_INITIATOR && sa->state < IKE_S_ESTABLISHED &&
+		    !sa->tunnel->is_template) {
+			const struct cfg_tunnel *t = sa->tunnel;
+
+			sa_destroy(sa, "peer not responding");
+			if (peer_failed(k, t))
+				sa_initiate(k, t);
+			return;
+		}
 		log_info("retransmit give-up %s peer %s: %s request %" PRIu32
 			 " unanswered after %u retransmissions",
 			 sa_name(sa), sa_peer(sa, p), exchange_name(ops[x->kind].exchange),

@@ -170,6 +170,7 @@ int sa_initiate(struct keyer *k, const struct cfg_tunnel *t)
 	char p[ADDR_STRLEN + 8];
 	struct ike_xchg *x;
 	struct ike_sa *sa;
+	size_t pi;
 
 	if (k->stopping)
 		return -1;
@@ -177,15 +178,17 @@ int sa_initiate(struct keyer *k, const struct cfg_tunnel *t)
 	LIST_FOREACH(sa, &k->sas, all)
 		if (sa->tunnel == t && sa->state != IKE_S_DELETING)
 			return 1;	/* up or on its way */
-	if (!config_find_psk(t->ike->keyring, &t->peers[0].addr,
+	pi = peer_current(k, t);
+	if (!config_find_psk(t->ike->keyring, &t->peers[pi].addr,
 			     t->ike->remote_id.type != IKE_ID_ANY ? &t->ike->remote_id : NULL)) {
 		log_warn("%s: no pre-shared key for peer %s in keyring %s", t->name,
-			 ipaddr_str(&t->peers[0].addr, p), t->ike->keyring->name);
+			 ipaddr_str(&t->peers[pi].addr, p), t->ike->keyring->name);
 		return -1;
 	}
-	sa = sa_new(k, IKE_ROLE_INITIATOR, t, &t->local, &t->peers[0].addr, 0);
+	sa = sa_new(k, IKE_ROLE_INITIATOR, t, &t->local, &t->peers[pi].addr, 0);
 	if (!sa)
 		return -1;
+	sa->peer_index = pi;
 	x = xchg_new(sa, XCHG_IKE_SA_INIT);
 	if (!x) {
 		sa_destroy(sa, "out of memory");
@@ -205,6 +208,8 @@ void sa_established(struct ike_sa *sa)
 	timer_stop(&sa->k->loop, &sa->half_open);
 	ike_rekey_arm(sa);
 	dpd_arm(sa, 0);
+	if (!sa->tunnel->is_template)
+		peer_up(sa->k, sa->tunnel);
 	log_info("ike-sa up %s peer %s %s spi 0x%016" PRIx64 "/0x%016" PRIx64
 		 " %s local-id %s remote-id %s%s",
 		 sa_name(sa), sa_peer(sa, p),

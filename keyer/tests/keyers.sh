@@ -209,26 +209,53 @@ check "rekey race: still one CHILD after B's retry time (nothing left to retry)"
 stop a
 stop b
 
-# Dead peer detection, periodic (IOS "crypto isakmp keepalive 10 2
-# periodic"): A checks B every 10 s; B frozen (SIGSTOP), A's check goes
-# unanswered, is sent again every 2 s, "four transmissions altogether"
-# (the DPD chapter), and B is declared dead: its IKE and CHILD SAs go.
+# Preferred peer and dead peer detection.  A's tunnel lists 127.0.0.9
+# (the default, where nobody answers) then B; DPD periodic (IOS "crypto
+# isakmp keepalive 10 2 periodic").  A tries the default, gives up after
+# its retransmissions and moves on to B ("If the default peer is
+# unresponsive, the next peer in the peer list becomes the current peer").
+# Then B is frozen (SIGSTOP): A's check goes unanswered, is sent again every
+# 2 s, "four transmissions altogether", B is declared dead, its IKE and
+# CHILD SAs go, and the next attempt goes to the default peer again.
 reset_logs
-DPD="10 2 periodic" conf a 127.0.0.2 127.0.0.3 k $S3 $E3
+cat >"$T/a.conf" <<-EOC
+	ike-port = $PORT
+	nat-t-port = $((PORT + 1))
+	retransmit-timeout = 1000
+	retransmit-tries = 2
+	keyring k { peer 127.0.0.0/8 { pre-shared-key = "k" } }
+	ike-profile ike { proposals = $S3; keyring = k; dpd = 10 2 periodic }
+	ipsec-profile esp { proposals = $E3 }
+	tunnel vti1 {
+		local = 127.0.0.2
+		peer = 127.0.0.9 default
+		peer = 127.0.0.3
+		ike-profile = ike
+		ipsec-profile = esp
+	}
+EOC
 conf b 127.0.0.3 127.0.0.2 k $S3 $E3
-start a
+start a --passive
 start b
 ctl a up vti1 >/dev/null
-check "dpd: tunnel up" eventually 30 sh -c "[ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 2 ]"
+check "preferred peer: the default 127.0.0.9 is tried first" logged a "ike-sa initiate vti1 peer 127.0.0.9"
+check "preferred peer: unanswered, A moves on to B" eventually 30 logged a "trying the next peer, 127.0.0.3"
+check "preferred peer: the tunnel comes up with B" eventually 30 sh -c \
+	"[ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 2 ]"
 check "dpd: A's periodic check is answered while B lives" eventually 30 logged a "dpd: peer .* alive"
 kill -STOP "$(cat "$T/b.pid")"
 check "dpd: B frozen: A declares it dead" eventually 40 logged a \
 	"dpd: peer 127.0.0.3.* dead: 4 liveness checks 2 s apart unanswered; 1 IKE SA and 1 CHILD SA deleted"
 check "dpd: ... after 3 retransmissions of the check" sh -c \
-	"[ \$(grep -c 'INFORMATIONAL request .* retransmitted' $T/a.log) = 3 ]"
+	"[ \$(grep -c 'INFORMATIONAL request [1-9][0-9]* retransmitted' $T/a.log) = 3 ]"
 check "dpd: A holds no IKE SA and no SA, counts one dead peer" sh -c \
 	"[ $(n_ike a) = 0 ] && [ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 0 ] &&
 	 [ \"\$('$CTL' $T/a.sock stats | jq .dead_peers)\" = 1 ]"
+check "preferred peer: after the dead peer, the next attempt goes to the default" \
+	logged a "the next attempt goes to 127.0.0.9 (the default peer)"
+ctl a up vti1 >/dev/null
+check "preferred peer: ... and does" eventually 10 sh -c \
+	"[ \$(grep -c 'ike-sa initiate vti1 peer 127.0.0.9' $T/a.log) = 2 ]"
 kill -CONT "$(cat "$T/b.pid")"
 stop a
 stop b

@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kvti-timeout: 600
+#
+# Dead peer detection, on-demand (IOS's default: "crypto isakmp keepalive
+# 10 2", ../shared/cisco/003_ef38c4bc03a0bd55.txt, "IPsec Dead Peer
+# Detection Periodic Message Option"), judged by the module's per-SA idle
+# times: g1 sends no check while the tunnel is quiet ("If a router has no
+# traffic to send, it never sends a DPD message") nor while replies come
+# back; when g2 vanishes under a ping, g1 checks, sends the check four
+# times 2 s apart, declares g2 dead, deletes the IKE and CHILD SAs and the
+# tunnel loses its carrier; when g2 is back, traffic brings the tunnel up
+# again (ACQUIRE) and g2 drops its stale SAs on INITIAL_CONTACT.
+#
+#   ns g1 (keyer g1, dpd)                             ns g2 (keyer g2)
+#   vti1 198.51.100.1 ====== ESP, IPv4 outer ====== vti1 198.51.100.2
+#   veth e1 192.0.2.1      <--- IKE UDP 500 --->     veth e2 192.0.2.2
+
+source "$(dirname "$0")/lib.sh"
+
+KEYER=$KVTI_ROOT/keyer/kvti-keyer
+CTL=$KVTI_ROOT/keyer/keyer-ctl
+[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
+command -v jq >/dev/null || skip_all "jq is needed"
+D=$(mktemp -d /tmp/dpd.XXXXXX)
+at_exit rm -rf "$D"
+source "$KVTI_ROOT/selftests/keyer_lib.sh"
+
+kvti_gateways
+
+conf() {
+	local me=$1 peer=$((3 - $1)) dpd=
+	[ "$me" = 1 ] && dpd="; dpd = 10 2 on-demand"
+	cat >"$D/g$me.conf" <<-EOF
+	retransmit-timeout = 1000
+	retransmit-tries = 6
+	keyring k { peer 192.0.2.$peer { pre-shared-key = "dpd.sh key" } }
+	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k$dpd }
+	ipsec-profile esp { proposals = aes256gcm16-esn }
+	tunnel vti1 { local = 192.0.2.$me; peer = 192.0.2.$peer; ike-profile = ike; ipsec-profile = esp }
+	EOF
+}
+conf 1
+conf 2
+checks() { grep -c 'dpd: liveness check' "$D/g1.log"; }
+no_carrier() { ip -n g1 link show vti1 | grep -q NO-CARRIER; }
+
+check "keyer g2 starts (passive)" start 2 --passive
+check "keyer g1 starts and initiates" start 1
+check "vti1: one CHILD SA, paired" eventually 60 sh -c \
+	"[ \$(kvti -n g1 -j sa show dev vti1 | jq length) = 2 ] && [ \$(kvti -n g2 -j sa show dev vti1 | jq length) = 2 ]"
+
+# --- 1. quiet tunnel, then traffic both ways: no check --------------------
+sleep $((12 * KVTI_SLOW))
+check "quiet for 12 s: no liveness check sent ($(checks))" test "$(checks)" = 0
+ip netns exec g1 ping -q -c 60 -i 0.2 -W 2 198.51.100.2 >/dev/null
+check "12 s of pings answered: still no check ($(checks))" test "$(checks)" = 0
+
+# --- 2. g2 vanishes under a ping: checked, dead, SAs gone, carrier down ---
+ip -n g2 link set e2 down
+ip netns exec g1 ping -q -c 400 -i 0.1 -W 1 198.51.100.2 >/dev/null 2>&1 &
+ping_pid=$!
+check "g2 gone, g1 sending: g1 checks and declares g2 dead" eventually 60 logged 1 \
+	"dpd: peer 192.0.2.2\\[500\\] dead: 4 liveness checks 2 s apart unanswered; 1 IKE SA and 1 CHILD SA deleted"
+check "the check was on-demand: g1 was sending and received nothing" \
+	logged 1 "dpd: liveness check \\(on-demand: sending, nothing received\\)"
+check "... and sent 4 times (3 retransmissions)" sh -c \
+	"[ \$(grep -c 'INFORMATIONAL request .* retransmitted' $D/g1.log) = 3 ]"
+check "g1's kernel holds no SA for vti1" n_sa_is 1 vti1 0
+check "g1's vti1 lost its carrier" no_carrier
+check "g1's keyer counts one dead peer" sh -c "[ \$('$CTL' $D/g1.sock stats | jq .dead_peers) = 1 ]"
+kill $ping_pid 2>/dev/null
+wait $ping_pid 2>/dev/null
+
+# --- 3. g2 back: traffic brings the tunnel up again ----------------------
+ip -n g2 link set e2 up
+check "g2 back: a ping from g1 (ACQUIRE) brings vti1 up again" eventually 60 ping_ok 1 198.51.100.2
+check "g2 dropped its stale SAs on g1's INITIAL_CONTACT" eventually 30 logged 2 \
+	"INITIAL_CONTACT from .*: 1 stale IKE SA removed"
+check "one CHILD SA on each side again, paired" eventually 30 sh -c \
+	"[ \$(kvti -n g1 -j sa show dev vti1 | jq length) = 2 ] && [ \$(kvti -n g2 -j sa show dev vti1 | jq length) = 2 ]"
+
+check "keyer g1 exits 0 on SIGTERM" stop 1
+check "keyer g2 exits 0 on SIGTERM" stop 2
+if [ "$__kvti_failed" != 0 ]; then
+	for n in 1 2; do
+		echo "    # --- keyer g$n log (tail)"
+		tail -n 30 "$D/g$n.log" | sed 's/^/    # /'
+	done
+fi
+
+finish
