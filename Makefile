@@ -109,7 +109,7 @@ debug-module: debug-kernel
 		exit 1; \
 	fi
 
-check-debug: debug-module tools
+check-debug: debug-module tools keyer
 	@KVTI_KERNEL_DIR=$(DEBUG_DIR) KVTI_KO=$(DEBUG_KMOD)/kvti.ko \
 		KVTI_TIMEOUT=$(DEBUG_TIMEOUT) selftests/check.sh $(T)
 

@@ -39,15 +39,16 @@ struct kernel_sa {
 	uint32_t			 idle_time;
 };
 
-enum backend_event_kind { BE_EV_EXPIRE, BE_EV_ACQUIRE };
+enum backend_event_kind { BE_EV_EXPIRE, BE_EV_ACQUIRE, BE_EV_IDLE, BE_EV_INVALID_SPI };
 
 struct backend_event {
 	enum backend_event_kind	 kind;
 	const char		*ifname;
-	uint32_t		 id;		/* EXPIRE: the kernel SA */
+	uint32_t		 id;		/* EXPIRE, IDLE: the kernel SA */
 	uint32_t		 spi;
 	uint8_t			 dir;
 	bool			 hard;
+	struct ipaddr		 src;		/* INVALID_SPI: who sent it */
 };
 
 struct backend_ops {

@@ -72,7 +72,7 @@ static uint8_t attr_u8(struct nlattr *a)
 	return a && nla_len(a) >= 1 ? nla_get_u8(a) : 0;
 }
 
-/* The events socket: EXPIRE and ACQUIRE to the engine, the rest ignored. */
+/* The events socket: EXPIRE, IDLE and ACQUIRE to the engine, the rest ignored. */
 static int on_event(struct nlmsghdr *nlh, void *arg)
 {
 	struct kvti_backend *b = arg;
@@ -100,6 +100,23 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 		log_info("kernel: %s expire of SA %" PRIu32 " on %s spi 0x%08" PRIx32 " %s",
 			 ev.hard ? "hard" : "soft", ev.id, ifname, ev.spi,
 			 ev.dir == KVTI_DIR_IN ? "in" : "out");
+		break;
+	case KVTI_CMD_EV_IDLE:
+		if (!attr_u32(tb[KVTI_A_SA_ID], &ev.id))
+			return 0;
+		ev.kind = BE_EV_IDLE;
+		attr_u32(tb[KVTI_A_SA_SPI], &ev.spi);
+		ev.dir = attr_u8(tb[KVTI_A_SA_DIR]);
+		log_debug("kernel: SA %" PRIu32 " on %s spi 0x%08" PRIx32 " idle", ev.id, ifname,
+			  ev.spi);
+		break;
+	case KVTI_CMD_EV_INVALID_SPI:
+		if (!ev.ifname || !attr_u32(tb[KVTI_A_SA_SPI], &ev.spi) || !tb[KVTI_A_SA_SRC] ||
+		    (nla_len(tb[KVTI_A_SA_SRC]) != 4 && nla_len(tb[KVTI_A_SA_SRC]) != 16))
+			return 0;
+		ev.kind = BE_EV_INVALID_SPI;
+		ev.src.family = nla_len(tb[KVTI_A_SA_SRC]) == 4 ? AF_INET : AF_INET6;
+		memcpy(ev.src.a, nla_data(tb[KVTI_A_SA_SRC]), (size_t)nla_len(tb[KVTI_A_SA_SRC]));
 		break;
 	case KVTI_CMD_EV_ACQUIRE:
 		if (!ev.ifname)

@@ -118,6 +118,7 @@ struct config {
 	uint32_t		 retransmit_ms;	/* first retransmission; 4000 */
 	uint32_t		 retransmit_tries;	/* then give up; 5 */
 	char			 control[CFG_PATH_MAX];	/* control socket path */
+	bool			 invalid_spi_recovery;	/* off, as IOS */
 	struct cfg_keyring	*keyrings;
 	size_t			 nkeyrings;
 	struct cfg_ike_profile	*ike_profiles;

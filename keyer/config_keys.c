@@ -587,6 +587,12 @@ static int key_control(struct parser *ps, void *obj, const struct value *v, cons
 	return 0;
 }
 
+/* invalid-spi-recovery = yes|no  (IOS crypto isakmp invalid-spi-recovery; off) */
+static int key_isr(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	return get_bool(ps, v, key, &((struct config *)obj)->invalid_spi_recovery);
+}
+
 const struct key_handler cfg_global_keys[] = {
 	{ "max-ike-sa", false, key_max_ike_sa },
 	{ "max-half-open", false, key_max_half_open },
@@ -595,6 +601,7 @@ const struct key_handler cfg_global_keys[] = {
 	{ "retransmit-timeout", false, key_retransmit_timeout },
 	{ "retransmit-tries", false, key_retransmit_tries },
 	{ "control-socket", false, key_control },
+	{ "invalid-spi-recovery", false, key_isr },
 };
 const size_t cfg_nglobal_keys = ARRAY_SIZE(cfg_global_keys);
 

@@ -110,6 +110,9 @@ static const char *act(struct keyer *k, const char *cmd, const char *arg)
 	if (!strcmp(cmd, "up")) {
 		if (t->ipsec->responder_only)
 			return "the tunnel is responder-only";
+		/* Up but without a CHILD SA (deleted alone): a new one on it. */
+		if (sa && sa->state == IKE_S_ESTABLISHED && !child_live(sa))
+			return child_create(sa, "asked to") < 0 ? "out of memory" : NULL;
 		return sa_initiate(k, t) < 0 ? "cannot initiate (see the log)" : NULL;
 	}
 	if (!sa)

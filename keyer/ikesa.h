@@ -83,6 +83,7 @@ struct ike_xchg {
 	uint32_t		 spi;		/* inbound SPI reserved for it */
 	struct ike_sa		*new_sa;	/* IKE rekey: the SA it makes */
 	uint16_t		 rekey_dh;	/* IKE rekey: group INVALID_KE_PAYLOAD asked for */
+	bool			 idle;		/* DELETE of an idle CHILD SA */
 	TAILQ_ENTRY(ike_xchg)	 entry;
 };
 
@@ -109,6 +110,7 @@ struct child_sa {
 	bool			 we_initiated;		/* of the exchange that made it */
 	bool			 out_installed;		/* kid_out is a kernel SA */
 	bool			 redundant;		/* lost a rekey collision (2.8.1) */
+	bool			 replaces_any;		/* made by a rekey, not a create */
 	struct buf		*pending_out;		/* rekey responder: outbound keys held
 							 * until the old SA goes (rekey.c) */
 	struct buf		*min_nonce;		/* lowest nonce of that exchange (2.8.1) */
@@ -143,6 +145,7 @@ struct ike_sa {
 	unsigned int		 init_tries;	/* INVALID_KE_PAYLOAD and COOKIE retries */
 	bool			 initial_contact;	/* we sent, or were sent, one */
 	bool			 ike_rekeying;	/* our IKE rekey is queued or out */
+	uint64_t		 invalid_spi_ms;	/* our last INVALID_SPI notify (rate limit) */
 
 	uint32_t		 next_msgid;	/* of our next request */
 	struct ike_xchg		*active;	/* our request awaiting its answer */

@@ -33,6 +33,11 @@ int info_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 	case XCHG_AUTH_FAILED:
 		ike_add_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		return 0;
+	case XCHG_INVALID_SPI:
+		/* 3.10.1: the Notification Data is the SPI of the invalid packet. */
+		put_u32(spi, x->spi);
+		ike_add_notify(b, IKE_PROTO_ESP, NULL, 0, IKE_N_INVALID_SPI, spi, sizeof(spi));
+		return 0;
 	default:
 		return -1;
 	}
@@ -56,7 +61,14 @@ void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *
 		if (c->state == CHILD_S_DELETING && !c->redundant && rekey_replaced(c))
 			rekey_retire(c);
 		else
-			child_delete(c, "deleted");
+			child_delete(c, x->idle ? "idle" : "deleted");
+		if (x->idle && LIST_EMPTY(&sa->children)) {
+			log_info("ike-sa idle %s peer %s: its last CHILD SA went idle, deleting",
+				 sa_name(sa), sa_peer(sa, p));
+			if (!sa->tunnel->is_template)
+				peer_reset(sa->k, sa->tunnel, false);
+			sa_delete(sa);
+		}
 		return;
 	case XCHG_LIVENESS:
 		log_info("liveness %s peer %s: alive", sa_name(sa), sa_peer(sa, p));
@@ -71,6 +83,34 @@ void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *
 	default:
 		return;
 	}
+}
+
+/*
+ * N(INVALID_SPI): the peer got ESP from us with an SPI it does not know,
+ * one of our outbound SAs.  A new CHILD SA first (its outbound is the
+ * newest, so traffic moves at once), then a DELETE of the lost one.
+ */
+static void peer_lost_spi(struct ike_sa *sa, uint32_t spi)
+{
+	struct child_sa *c = child_by_spi_out(sa, spi);
+	char p[ADDR_STRLEN + 8];
+	struct ike_xchg *x;
+
+	if (!c || c->state != CHILD_S_INSTALLED) {
+		log_info("%s: peer %s reports INVALID_SPI 0x%08" PRIx32 ", not one of ours",
+			 sa_name(sa), sa_peer(sa, p), spi);
+		return;
+	}
+	log_info("invalid-spi %s peer %s has no SA for our 0x%08" PRIx32
+		 "; replacing the CHILD SA", sa_name(sa), sa_peer(sa, p), spi);
+	c->state = CHILD_S_DELETING;
+	if (!sa->tunnel->ipsec->responder_only)
+		child_create(sa, "the peer lost the CHILD SA (INVALID_SPI)");
+	x = xchg_new(sa, XCHG_DELETE_CHILD);
+	if (!x)
+		return;
+	x->spi = c->spi_in;
+	msg_queue(sa, x);
 }
 
 int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b)
@@ -116,6 +156,8 @@ int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builde
 		sa_destroy(sa, "authentication failed");
 		return 0;
 	}
+	if (ike_msg_find_notify(req, IKE_N_INVALID_SPI, &n) && n.len == 4)
+		peer_lost_spi(sa, get_u32(n.data));
 	if (!any && !ike_msg_find(req, IKE_PL_NOTIFY, NULL))
 		log_debug("%s: liveness check from %s answered", sa_name(sa), sa_peer(sa, p));
 	return 0;

@@ -223,6 +223,8 @@ const char *ts_str(const struct ike_ts *ts, char *out, size_t len);
 
 /* rekey.c: CREATE_CHILD_SA for CHILD SAs */
 int rekey_child(struct child_sa *old, const char *why);
+int child_create(struct ike_sa *sa, const char *why);
+bool child_live(const struct ike_sa *sa);
 int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
 void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
 int rekey_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);

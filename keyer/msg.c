@@ -23,11 +23,13 @@ static const struct xchg_ops ops[] = {
 	[XCHG_IKE_SA_INIT] = { IKE_SA_INIT, init_build, init_response },
 	[XCHG_IKE_AUTH] = { IKE_AUTH, auth_build, auth_response },
 	[XCHG_CHILD_REKEY] = { IKE_CREATE_CHILD_SA, rekey_build, rekey_response },
+	[XCHG_CHILD_CREATE] = { IKE_CREATE_CHILD_SA, rekey_build, rekey_response },
 	[XCHG_IKE_REKEY] = { IKE_CREATE_CHILD_SA, ike_rekey_build, ike_rekey_response },
 	[XCHG_DELETE_CHILD] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_DELETE_IKE] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_LIVENESS] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_DPD] = { IKE_INFORMATIONAL, info_build, info_response },
+	[XCHG_INVALID_SPI] = { IKE_INFORMATIONAL, info_build, info_response },
 	[XCHG_AUTH_FAILED] = { IKE_INFORMATIONAL, info_build, info_response },
 };
 

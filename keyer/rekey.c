@@ -29,8 +29,9 @@
  * do not have CHILD_SA_NOT_FOUND (2.25.1); our request answered with
  * TEMPORARY_FAILURE is tried again after REKEY_RETRY_MS (plus jitter).
  *
- * A CREATE_CHILD_SA that proposes an IKE SA goes to ikerekey.c; one for a
- * further CHILD SA that rekeys nothing is answered NO_ADDITIONAL_SAS.
+ * A CREATE_CHILD_SA that proposes an IKE SA goes to ikerekey.c; one that
+ * rekeys nothing makes a new CHILD SA if the IKE SA has none (a static VTI
+ * takes one), and is answered NO_ADDITIONAL_SAS otherwise.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -99,11 +100,39 @@ int rekey_child(struct child_sa *old, const char *why)
 		return -1;
 	}
 	n->replaces = old;
+	n->replaces_any = true;
 	n->we_initiated = true;
 	old->state = CHILD_S_REKEYING;
 	x->child = n;
 	log_info("child-sa rekeying %s spi in 0x%08" PRIx32 " out 0x%08" PRIx32 ": %s",
 		 sa_name(sa), old->spi_in, old->spi_out, why);
+	msg_queue(sa, x);
+	return 0;
+}
+
+/*
+ * A CHILD SA for an IKE SA that has none (ACQUIRE after a DELETE of the
+ * CHILD alone, an idle or INVALID_SPI replacement): CREATE_CHILD_SA
+ * without REKEY_SA, the static VTI's selectors.
+ */
+int child_create(struct ike_sa *sa, const char *why)
+{
+	struct ike_xchg *x;
+	struct child_sa *n;
+
+	if (sa->state != IKE_S_ESTABLISHED)
+		return 0;
+	n = child_new(sa);
+	if (!n)
+		return -1;
+	x = xchg_new(sa, XCHG_CHILD_CREATE);
+	if (!x) {
+		child_free(n);
+		return -1;
+	}
+	n->we_initiated = true;
+	x->child = n;
+	log_info("child-sa creating %s: %s", sa_name(sa), why);
 	msg_queue(sa, x);
 	return 0;
 }
@@ -114,11 +143,19 @@ int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 	struct child_sa *n = x->child, *old = n ? n->replaces : NULL;
 	struct ike_proposal *props;
 	const struct ike_ts *lts, *rts;
+	struct ike_ts any[2];
 	size_t nprops, nl, nr;
 	uint16_t dh;
 	uint8_t spi[4];
 	struct chunk pub;
 
+	if (x->kind == XCHG_CHILD_CREATE && n) {
+		/* As a rekey, without the CHILD it replaces. */
+		dh = proposal_first_dh(ip->props, ip->nprops);
+		nl = nr = ts_any(any);
+		lts = rts = any;
+		goto build;
+	}
 	if (!old || old->state != CHILD_S_REKEYING) {
 		/* The old CHILD went while this waited for the window. */
 		if (n)
@@ -127,6 +164,11 @@ int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 		return 1;
 	}
 	dh = pfs_group(old);
+	lts = old->we_initiated ? old->tsi : old->tsr;
+	rts = old->we_initiated ? old->tsr : old->tsi;
+	nl = old->we_initiated ? old->ntsi : old->ntsr;
+	nr = old->we_initiated ? old->ntsr : old->ntsi;
+build:
 	x->nonce = nonce_new();
 	if (dh != IKE_DH_NONE)
 		x->dh = dh_new(dh);
@@ -136,12 +178,10 @@ int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 		return -1;
 	}
 	nprops = child_proposals(ip, n->spi_in, true, dh, props);
-	lts = old->we_initiated ? old->tsi : old->tsr;
-	rts = old->we_initiated ? old->tsr : old->tsi;
-	nl = old->we_initiated ? old->ntsi : old->ntsr;
-	nr = old->we_initiated ? old->ntsr : old->ntsi;
-	put_u32(spi, old->spi_in);
-	ike_add_notify(b, IKE_PROTO_ESP, spi, sizeof(spi), IKE_N_REKEY_SA, NULL, 0);
+	if (old) {
+		put_u32(spi, old->spi_in);
+		ike_add_notify(b, IKE_PROTO_ESP, spi, sizeof(spi), IKE_N_REKEY_SA, NULL, 0);
+	}
 	ike_add_sa(b, props, nprops);
 	ike_add_nonce(b, x->nonce->data, x->nonce->len);
 	if (x->dh) {
@@ -200,7 +240,9 @@ static void rekey_failed(struct ike_sa *sa, struct child_sa *n, struct child_sa 
 {
 	char p[ADDR_STRLEN + 8];
 
-	if (old)
+	if (!n->we_initiated || !n->replaces_any)
+		log_info("child-sa failed %s peer %s: %s", sa_name(sa), sa_peer(sa, p), why);
+	else if (old)
 		log_info("child-sa rekey failed %s peer %s spi in 0x%08" PRIx32 ": %s", sa_name(sa),
 			 sa_peer(sa, p), old->spi_in, why);
 	else
@@ -415,14 +457,17 @@ static uint16_t rekey_respond_child(struct ike_sa *sa, const struct ike_msg *req
 	c->spi_out = get_u32(choice.peer_spi);
 	c->replaces = old;
 	proposal_format(&choice.reply, c->algs, sizeof(c->algs));
+	/* A rekey holds the outbound back; a new CHILD has nothing to wait for. */
 	if (child_install(sa, c, gir ? chunk_of(gir) : (struct chunk){ NULL, 0 }, ni,
-			  chunk_of(nr), true) < 0) {
+			  chunk_of(nr), old != NULL) < 0) {
 		err = IKE_N_TEMPORARY_FAILURE;
 		goto out;
 	}
-	timer_set(&sa->k->loop, &c->out_wait, REKEY_OUT_WAIT_MS);
-	if (old->state == CHILD_S_INSTALLED)
-		old->state = CHILD_S_REKEYING;
+	if (old) {
+		timer_set(&sa->k->loop, &c->out_wait, REKEY_OUT_WAIT_MS);
+		if (old->state == CHILD_S_INSTALLED)
+			old->state = CHILD_S_REKEYING;
+	}
 	choice.reply.spi_size = 4;
 	put_u32(choice.reply.spi, c->spi_in);
 	ike_add_sa(b, &choice.reply, 1);
@@ -442,6 +487,17 @@ out:
 	buf_free(nr);
 	free(cp);
 	return err;
+}
+
+/* Has the IKE SA a CHILD SA that carries, or will? */
+bool child_live(const struct ike_sa *sa)
+{
+	const struct child_sa *c;
+
+	LIST_FOREACH(c, &sa->children, entry)
+		if (c->state != CHILD_S_DELETING && !c->redundant)
+			return true;
+	return false;
 }
 
 /* Does the request's SA payload propose an IKE SA (2.18)? */
@@ -468,8 +524,13 @@ int rekey_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_build
 		/* Ours is out (ikerekey.c): the peer tries again later. */
 		err = IKE_N_TEMPORARY_FAILURE;
 	} else if (!ike_msg_find_notify(req, IKE_N_REKEY_SA, &nt)) {
-		/* An IKE SA rekey, or a further CHILD SA (not supported). */
-		err = is_ike_rekey(req) ? ike_rekey_respond(sa, req, b) : IKE_N_NO_ADDITIONAL_SAS;
+		/* An IKE SA rekey, or a new CHILD SA: one per static VTI. */
+		if (is_ike_rekey(req))
+			err = ike_rekey_respond(sa, req, b);
+		else if (child_live(sa))
+			err = IKE_N_NO_ADDITIONAL_SAS;
+		else
+			err = rekey_respond_child(sa, req, NULL, b);
 	} else if (nt.proto != IKE_PROTO_ESP || nt.spi_size != 4) {
 		err = IKE_N_INVALID_SYNTAX;
 	} else if (!(old = child_by_spi_out(sa, get_u32(nt.spi))) || old->redundant) {

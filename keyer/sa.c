@@ -411,6 +411,90 @@ void sa_show(struct keyer *k, struct json *j)
 }
 
 /*
+ * The ipsec-profile's idle-time (IOS "set security-association idletime"):
+ * one of the CHILD's kernel SAs carried nothing for that long.  If the
+ * other direction did not either, the CHILD SA is deleted over IKE, and
+ * when it was the IKE SA's last, the IKE SA goes too (info.c); the next
+ * attempt then goes to the default peer (peer.c).
+ */
+static void child_idle(struct child_sa *c, uint32_t id)
+{
+	struct ike_sa *sa = c->ike;
+	struct keyer *k = sa->k;
+	uint32_t other = id == c->kid_in ? c->kid_out : c->kid_in;
+	uint32_t idle_time = sa->tunnel->ipsec->idle_time;
+	struct ike_xchg *x;
+	uint64_t idle;
+
+	if (k->be->sa_idle && (other != c->kid_out || c->out_installed) &&
+	    k->be->sa_idle(k->be_ctx, sa->ifname, other, &idle) == 0 && idle < idle_time)
+		return;	/* traffic the other way: not idle */
+	log_info("child-sa idle %s spi in 0x%08" PRIx32 " out 0x%08" PRIx32
+		 ": no traffic for %" PRIu32 " s, deleting", sa_name(sa), c->spi_in, c->spi_out,
+		 idle_time);
+	x = xchg_new(sa, XCHG_DELETE_CHILD);
+	if (!x)
+		return;
+	c->state = CHILD_S_DELETING;
+	x->spi = c->spi_in;
+	x->idle = true;
+	msg_queue(sa, x);
+}
+
+/*
+ * Invalid-SPI recovery (IOS "crypto isakmp invalid-spi-recovery", off by
+ * default: ../shared/cisco/003_ef38c4bc03a0bd55.txt, "Invalid Security
+ * Parameter Index Recovery"): ESP came from a peer with an SPI the module
+ * does not know.  Over the IKE SA with that peer, an INFORMATIONAL with
+ * N(INVALID_SPI) tells it, at most one per INVALID_SPI_GAP_MS per IKE SA;
+ * with no IKE SA, one is started (its INITIAL_CONTACT clears the peer's
+ * stale SAs).  The module rate-limits the events themselves.
+ */
+#define INVALID_SPI_GAP_MS	10000
+
+static void invalid_spi(struct keyer *k, const struct backend_event *ev)
+{
+	const struct cfg_tunnel *t = config_find_tunnel(k->cfg, ev->ifname);
+	char a[ADDR_STRLEN];
+	struct ike_xchg *x;
+	struct ike_sa *sa;
+	uint64_t now = loop_now();
+	size_t i;
+
+	ipaddr_str(&ev->src, a);
+	if (!k->cfg->invalid_spi_recovery) {
+		log_debug("kernel: unknown SPI 0x%08" PRIx32 " from %s on %s (recovery off)",
+			  ev->spi, a, ev->ifname);
+		return;
+	}
+	LIST_FOREACH(sa, &k->sas, all) {
+		if (sa->state != IKE_S_ESTABLISHED || strcmp(sa->ifname, ev->ifname) ||
+		    !ipaddr_equal(&sa->remote, &ev->src))
+			continue;
+		if (sa->invalid_spi_ms && now - sa->invalid_spi_ms < INVALID_SPI_GAP_MS)
+			return;
+		x = xchg_new(sa, XCHG_INVALID_SPI);
+		if (!x)
+			return;
+		sa->invalid_spi_ms = now;
+		x->spi = ev->spi;
+		log_info("invalid-spi %s peer %s: ESP with unknown SPI 0x%08" PRIx32
+			 "; telling the peer", sa_name(sa), a, ev->spi);
+		msg_queue(sa, x);
+		return;
+	}
+	if (!t || t->ipsec->responder_only)
+		return;
+	for (i = 0; i < t->npeers && !ipaddr_equal(&t->peers[i].addr, &ev->src); i++)
+		;
+	if (i == t->npeers)
+		return;
+	log_info("invalid-spi %s peer %s: ESP with unknown SPI 0x%08" PRIx32
+		 " and no IKE SA; initiating one", t->name, a, ev->spi);
+	sa_initiate(k, t);
+}
+
+/*
  * The backend's events: a hard expiry takes its CHILD SA down over IKE;
  * an ACQUIRE (traffic on a tunnel without an SA) starts an initiation.
  */
@@ -448,10 +532,31 @@ void kernel_event(struct keyer *k, const struct backend_event *ev)
 					return;
 				}
 		return;
+	case BE_EV_IDLE:
+		LIST_FOREACH(sa, &k->sas, all)
+			LIST_FOREACH(c, &sa->children, entry)
+				if ((c->kid_in == ev->id ||
+				     (c->out_installed && c->kid_out == ev->id)) &&
+				    c->state == CHILD_S_INSTALLED) {
+					child_idle(c, ev->id);
+					return;
+				}
+		return;
 	case BE_EV_ACQUIRE:
 		t = ev->ifname ? config_find_tunnel(k->cfg, ev->ifname) : NULL;
-		if (t && !t->ipsec->responder_only)
-			sa_initiate(k, t);
+		if (!t || t->ipsec->responder_only)
+			return;
+		/* An IKE SA without a CHILD SA (deleted alone): make one on it. */
+		LIST_FOREACH(sa, &k->sas, all)
+			if (sa->tunnel == t && sa->state == IKE_S_ESTABLISHED) {
+				if (!child_live(sa))
+					child_create(sa, "traffic (ACQUIRE) and no CHILD SA");
+				return;
+			}
+		sa_initiate(k, t);
+		return;
+	case BE_EV_INVALID_SPI:
+		invalid_spi(k, ev);
 		return;
 	}
 }

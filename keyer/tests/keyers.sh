@@ -135,6 +135,13 @@ up() {
 		"[ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 0 ] &&
 		 [ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 0 ]"
 	check "$tag: ... and keeps the IKE SA" sh -c "[ $(n_ike a) = 1 ] && [ $(n_ike b) = 1 ]"
+	ctl $del up vti1 >/dev/null
+	check "$tag: up on the childless IKE SA: a new CHILD SA (CREATE_CHILD_SA), keys match" \
+		eventually 30 rekeyed ""
+	ctl $del delete-child vti1 >/dev/null
+	check "$tag: ... deleted again" eventually 30 sh -c \
+		"[ \"\$('$CTL' $T/a.sock sas | jq '.sas | length')\" = 0 ] &&
+		 [ \"\$('$CTL' $T/b.sock sas | jq '.sas | length')\" = 0 ]"
 	ctl $del down vti1 >/dev/null
 	check "$tag: DELETE of the IKE SA from $del" eventually 30 sh -c \
 		"[ \"\$('$CTL' $T/a.sock show | jq '.ike_sas | length')\" = 0 ] &&
