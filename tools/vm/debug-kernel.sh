@@ -13,8 +13,10 @@
 # Config: Debian's /boot/config-<stock>, trimmed by localmodconfig to the
 # modules in tools/vm/debug-modules.txt (lsmod format: what the suite,
 # make bench and strongSwan load), then tools/vm/debug.config merged over
-# it.  The cache directory is named after the source package version and
-# a hash of those inputs and this script; it holds:
+# it.  tools/vm/debug-patches/*.patch are applied to the source first, in
+# name order (annotations the debug options need; each says why).  The
+# cache directory is named after the source package version and a hash of
+# those inputs and this script; it holds:
 #   linux/         the built tree (KDIR for kvti.ko)
 #   bzImage        the kernel
 #   root/lib/modules/<release>/   its modules (the VM bind-mounts them)
@@ -30,13 +32,15 @@ JOBS=${JOBS:-$(nproc)}
 TARBALL=/usr/src/linux-source-6.1.tar.xz
 FRAG=$HERE/debug.config
 MODLIST=$HERE/debug-modules.txt
+PATCHES=("$HERE"/debug-patches/*.patch)
+[ -e "${PATCHES[0]}" ] || PATCHES=()
 
 [ -r "$TARBALL" ] || { echo "debug-kernel: no $TARBALL (make deps)" >&2; exit 1; }
 SRCVER=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 STOCK=$(ls /boot/config-* 2>/dev/null | sort -V | tail -n1)
 [ -n "$STOCK" ] || { echo "debug-kernel: no /boot/config-* (make deps)" >&2; exit 1; }
 
-key=$( { echo "$SRCVER"; cat "$STOCK" "$FRAG" "$MODLIST" "$0"; } | sha256sum | cut -c1-12)
+key=$( { echo "$SRCVER"; cat "$STOCK" "$FRAG" "$MODLIST" "$0" ${PATCHES[@]+"${PATCHES[@]}"}; } | sha256sum | cut -c1-12)
 DIR=$CACHE/debug-$SRCVER-$key
 
 if [ "${1:-}" = -p ]; then
@@ -64,6 +68,10 @@ if [ ! -e "$SRC/.extracted" ]; then
 	mkdir -p "$SRC"
 	echo "  UNTAR   $TARBALL"
 	tar -xJf "$TARBALL" -C "$SRC" --strip-components=1
+	for p in ${PATCHES[@]+"${PATCHES[@]}"}; do
+		echo "  PATCH   $(basename "$p")"
+		patch -s -p1 -d "$SRC" <"$p"
+	done
 	touch "$SRC/.extracted"
 fi
 
