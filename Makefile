@@ -27,7 +27,7 @@ KDIR	?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1)
 KVER	?= $(if $(filter /lib/modules/%/build,$(KDIR)),$(patsubst /lib/modules/%/build,%,$(KDIR)),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
 W	?= 1
 T	?=
-TIMEOUT	?= 2400
+TIMEOUT	?= 3600
 PREFIX	?= /usr
 FUZZ_SECONDS ?= 600
 CHURN_COUNT ?= 1000000
@@ -95,7 +95,7 @@ debug-kernel: deps
 # stock build in kmod/ stays as it is.  Same zero-warning rule.
 DEBUG_DIR	= $(shell tools/vm/debug-kernel.sh -p)
 DEBUG_KMOD	= $(CURDIR)/build/debug/kmod
-DEBUG_TIMEOUT	?= 7200
+DEBUG_TIMEOUT	?= 14400
 
 debug-module: debug-kernel
 	@mkdir -p $(DEBUG_KMOD)

@@ -395,16 +395,28 @@ int child_parse(const struct ike_msg *msg, struct child_payloads *cp)
 	return 0;
 }
 
+/*
+ * Our policy (any) narrowed to the peer's TSi and TSr (2.9), into @c; false
+ * when either side has nothing left (TS_UNACCEPTABLE).
+ */
+bool child_take_ts(struct child_sa *c, const struct child_payloads *cp)
+{
+	struct ike_ts policy[2];
+	size_t np = ts_any(policy);
+
+	c->ntsi = ts_narrow(policy, np, cp->tsi.ts, cp->tsi.nts, c->tsi, IKE_MAX_TS);
+	c->ntsr = ts_narrow(policy, np, cp->tsr.ts, cp->tsr.nts, c->tsr, IKE_MAX_TS);
+	return c->ntsi && c->ntsr;
+}
+
 /* Responder: choose, narrow, install, answer.  Returns 0 or the error notify. */
 uint16_t child_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b)
 {
 	const struct cfg_ipsec_profile *ip = sa->tunnel->ipsec;
 	struct child_payloads *cp = malloc(sizeof(*cp));
 	struct proposal_choice choice;
-	struct ike_ts policy[2];
 	struct child_sa *c = NULL;
 	uint16_t err = 0;
-	size_t np;
 
 	if (!cp)
 		return IKE_N_NO_ADDITIONAL_SAS;
@@ -426,10 +438,7 @@ uint16_t child_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_
 		err = IKE_N_NO_ADDITIONAL_SAS;
 		goto out;
 	}
-	np = ts_any(policy);
-	c->ntsi = ts_narrow(policy, np, cp->tsi.ts, cp->tsi.nts, c->tsi, IKE_MAX_TS);
-	c->ntsr = ts_narrow(policy, np, cp->tsr.ts, cp->tsr.nts, c->tsr, IKE_MAX_TS);
-	if (!c->ntsi || !c->ntsr) {
+	if (!child_take_ts(c, cp)) {
 		err = IKE_N_TS_UNACCEPTABLE;
 		goto out;
 	}
@@ -461,10 +470,8 @@ uint16_t child_response(struct ike_sa *sa, struct child_sa *c, const struct ike_
 	const struct ike_payload *pl = NULL;
 	struct child_payloads *cp;
 	struct proposal_choice choice;
-	struct ike_ts policy[2];
 	struct ike_notify n;
 	uint16_t err = 0;
-	size_t np;
 
 	while ((pl = ike_msg_find(msg, IKE_PL_NOTIFY, pl)))
 		if (!ike_parse_notify(pl, &n) && n.type <= IKE_N_ERROR_MAX)
@@ -481,10 +488,8 @@ uint16_t child_response(struct ike_sa *sa, struct child_sa *c, const struct ike_
 		err = IKE_N_NO_PROPOSAL_CHOSEN;
 		goto out;
 	}
-	np = ts_any(policy);
-	c->ntsi = ts_narrow(policy, np, cp->tsi.ts, cp->tsi.nts, c->tsi, IKE_MAX_TS);
-	c->ntsr = ts_narrow(policy, np, cp->tsr.ts, cp->tsr.nts, c->tsr, IKE_MAX_TS);
-	if (!c->ntsi || !c->ntsr || c->ntsi != cp->tsi.nts || c->ntsr != cp->tsr.nts) {
+	/* The answer must lie inside what we proposed: nothing narrowed away. */
+	if (!child_take_ts(c, cp) || c->ntsi != cp->tsi.nts || c->ntsr != cp->tsr.nts) {
 		err = IKE_N_TS_UNACCEPTABLE;
 		goto out;
 	}

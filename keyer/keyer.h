@@ -202,6 +202,7 @@ struct child_payloads {
 
 /* child.c: CHILD SAs, traffic selectors, the backend */
 int child_parse(const struct ike_msg *msg, struct child_payloads *cp);
+bool child_take_ts(struct child_sa *c, const struct child_payloads *cp);
 size_t child_proposals(const struct cfg_ipsec_profile *p, uint32_t spi, bool with_dh,
 		       uint16_t dh, struct ike_proposal *out);
 int child_install(struct ike_sa *sa, struct child_sa *c, struct chunk gir, struct chunk ni,

@@ -288,13 +288,11 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 	const struct ike_payload *pl = NULL;
 	struct child_payloads *cp = NULL;
 	struct proposal_choice choice;
-	struct ike_ts policy[2];
 	struct buf *gir = NULL;
 	struct chunk nr;
 	struct ike_notify nt;
 	char why[96];
 	bool lose;
-	size_t np;
 
 	x->child = NULL;
 	if (!n)
@@ -343,10 +341,7 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 		rekey_failed(sa, n, old, "no usable nonce or KE in the answer");
 		goto out;
 	}
-	np = ts_any(policy);
-	n->ntsi = ts_narrow(policy, np, cp->tsi.ts, cp->tsi.nts, n->tsi, IKE_MAX_TS);
-	n->ntsr = ts_narrow(policy, np, cp->tsr.ts, cp->tsr.nts, n->tsr, IKE_MAX_TS);
-	if (!n->ntsi || !n->ntsr) {
+	if (!child_take_ts(n, cp)) {
 		rekey_failed(sa, n, old, "unacceptable traffic selectors");
 		goto out;
 	}
@@ -404,7 +399,6 @@ static uint16_t rekey_respond_child(struct ike_sa *sa, const struct ike_msg *req
 	const struct cfg_ipsec_profile *ip = sa->tunnel->ipsec;
 	struct child_payloads *cp = malloc(sizeof(*cp));
 	struct proposal_choice choice;
-	struct ike_ts policy[2];
 	struct child_sa *c = NULL;
 	struct buf *nr = NULL, *gir = NULL;
 	struct dh *dh = NULL;
@@ -413,7 +407,6 @@ static uint16_t rekey_respond_child(struct ike_sa *sa, const struct ike_msg *req
 	struct ike_ke ke;
 	uint16_t err = 0;
 	uint8_t grp[2];
-	size_t np;
 
 	if (!cp)
 		return IKE_N_TEMPORARY_FAILURE;
@@ -446,10 +439,7 @@ static uint16_t rekey_respond_child(struct ike_sa *sa, const struct ike_msg *req
 		err = IKE_N_TEMPORARY_FAILURE;
 		goto out;
 	}
-	np = ts_any(policy);
-	c->ntsi = ts_narrow(policy, np, cp->tsi.ts, cp->tsi.nts, c->tsi, IKE_MAX_TS);
-	c->ntsr = ts_narrow(policy, np, cp->tsr.ts, cp->tsr.nts, c->tsr, IKE_MAX_TS);
-	if (!c->ntsi || !c->ntsr) {
+	if (!child_take_ts(c, cp)) {
 		err = IKE_N_TS_UNACCEPTABLE;
 		goto out;
 	}

@@ -7,7 +7,7 @@
 # the console, a boot failure, a missing exit marker, or the overall timeout.
 #
 # usage: selftests/check.sh [TEST...]
-# env:   KVTI_TIMEOUT  overall seconds (default 2400)
+# env:   KVTI_TIMEOUT  overall seconds (default 3600)
 #        KVER          kernel release to boot (default: the newest installed)
 #        KVTI_KERNEL_DIR  boot this built kernel instead (make check-debug;
 #                      see tools/vm/qemu.sh -K); host unit tests are skipped
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 VM=$ROOT/build/vm
 RESULTS=$VM/results
-TIMEOUT=${KVTI_TIMEOUT:-2400}
+TIMEOUT=${KVTI_TIMEOUT:-3600}
 KERNEL_BAD='Oops|Kernel panic|BUG:|WARNING:|KASAN|UBSAN|ODEBUG|general protection|Call Trace|kernel BUG|unreferenced object|possible circular locking|suspicious RCU|unregister_netdevice: waiting|refcount_t:'
 
 # Hold the VM lock until the results are read (see tools/vm/qemu.sh).

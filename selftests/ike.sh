@@ -24,13 +24,7 @@
 # Waiting is by polling with a generous limit; no check depends on timing.
 
 source "$(dirname "$0")/lib.sh"
-
-KEYER=$KVTI_ROOT/keyer/kvti-keyer
-CTL=$KVTI_ROOT/keyer/keyer-ctl
-[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
-command -v jq >/dev/null || skip_all "jq is needed"
-D=$(mktemp -d /tmp/ike.XXXXXX)
-at_exit rm -rf "$D"
+source "$KVTI_ROOT/selftests/keyer_lib.sh"
 
 kvti_gateways
 ip -n g1 addr add 2001:db8::1/64 dev e1 nodad
@@ -65,8 +59,6 @@ conf() {
 	${v6:+tunnel vti6 { local = 2001:db8::$me; peer = 2001:db8::$peer; ike-profile = ike; ipsec-profile = esp6 \}}
 	EOF
 }
-
-source "$KVTI_ROOT/selftests/keyer_lib.sh"
 
 conf 1
 conf 2

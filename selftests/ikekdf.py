@@ -6,6 +6,10 @@
         Record every IKE datagram (UDP 500/4500) seen on IFACE into FILE until
         killed (AF_PACKET; the guest has no tcpdump).
 
+    ikekdf.py list SNIFF
+        One line per IKE message in SNIFF: source address, exchange type,
+        "request" or "response", message ID (rekey.sh's responder-only check).
+
     ikekdf.py check SNIFF KEYMAT-LOG XFRM-STATE KDFCHECK IKE-PROP ESP-PROP KVTI-ADDR
         Take the last IKE_SA_INIT exchange in SNIFF (SPIs, Ni, Nr from the wire),
         the DH shared secret charon logged (KEYMAT-LOG: a filelog with ike = 4
@@ -186,8 +190,25 @@ def check(sniff_file, keymat, xfrm, kdfcheck, ike, esp, kvti):
     return 1 if bad else 0
 
 
+def listing(path):
+    frames = open(path, "rb").read()
+    off = 0
+    while off + 4 <= len(frames):
+        n = struct.unpack("!I", frames[off:off + 4])[0]
+        got = ike_of(frames[off + 4:off + 4 + n])
+        off += 4 + n
+        if got is None:
+            continue
+        src, msg = got
+        print("%s %d %s %d" % (src, msg[18], "response" if msg[19] & 0x20 else "request",
+                               struct.unpack("!I", msg[20:24])[0]))
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "sniff":
         sniff(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "list":
+        sys.exit(listing(sys.argv[2]))
     else:
         sys.exit(check(*sys.argv[2:9]))

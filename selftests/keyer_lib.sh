@@ -1,9 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Helpers for the tests that run kvti-keyer on the two gateways g1 and g2
-# of lib.sh's kvti_gateways (ike.sh, rekey.sh).  Source after lib.sh, with
-# D (a work directory), KEYER and CTL set; keyer gN reads $D/gN.conf, logs
-# to $D/gN.log, answers on $D/gN.sock.
+# of lib.sh's kvti_gateways (ike.sh, rekey.sh, dpd.sh).  Source after
+# lib.sh: it sets KEYER, CTL and D (a work directory, removed at exit), or
+# skips the test when the keyer is not built; keyer gN reads $D/gN.conf,
+# logs to $D/gN.log, answers on $D/gN.sock.
+
+KEYER=$KVTI_ROOT/keyer/kvti-keyer
+CTL=$KVTI_ROOT/keyer/keyer-ctl
+[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
+command -v jq >/dev/null || skip_all "jq is needed"
+D=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
+at_exit rm -rf "$D"
 
 # start N [OPTIONS]: keyer gN in its netns, in the foreground, logging to $D.
 start() {
@@ -29,17 +37,6 @@ stop() { # N: SIGTERM, and wait for the exit status
 at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
 
 ctl() { "$CTL" "$D/g$1.sock" "$2" ${3:+"$3"}; }
-# eventually SECONDS CMD...: polls CMD until it succeeds (SECONDS times
-# KVTI_SLOW: longer on the debug kernel).
-eventually() {
-	local limit=$(($1 * 5 * ${KVTI_SLOW:-1})) i=0
-	shift
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
-		sleep 0.2
-	done
-}
 n_sa() { kvti -n g$1 -j sa show dev "$2" | jq length; }	# N DEV
 n_sa_is() { [ "$(n_sa "$1" "$2")" = "$3" ]; }
 both_have() { n_sa_is 1 "$1" "$2" && n_sa_is 2 "$1" "$2"; }	# DEV COUNT

@@ -18,6 +18,8 @@
 #   ns_add NAME...                         fresh netns with lo up, deleted at exit
 #   at_exit CMD [ARG...]                   run at exit, before namespaces go
 #   json_get PATH <<<"$json"               jq -r PATH (null prints "null")
+#   eventually SECONDS CMD [ARG...]        polls CMD until it exits 0, at most
+#                                          SECONDS x KVTI_SLOW; its status
 #   skip_all "reason"                      skip the whole test (exit 4)
 #   finish                                 print the plan, exit 0 or 1
 #
@@ -205,6 +207,18 @@ finish() {
 	echo "    # $((__kvti_checks - __kvti_failed)) passed, $__kvti_failed failed"
 	[ "$__kvti_failed" = 0 ] && exit 0
 	exit 1
+}
+
+# eventually SECONDS CMD...: CMD every 0.2 s until it succeeds (0) or the
+# time is up (1); longer on the debug kernel.
+eventually() {
+	local limit=$(($1 * 5 * KVTI_SLOW)) i=0
+	shift
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.2
+	done
 }
 
 # kvti_gateways: the two-gateway topology several tests share.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kvti-timeout: 600
+# kvti-timeout: 900
 #
 # CHILD SA rekeying between two kvti-keyers through the module (RFC 7296
 # 1.3.3, 2.8): the module's EXPIRE(soft) on a byte lifetime makes a keyer
@@ -10,7 +10,11 @@
 # asked by hand from either side; and a real collision (2.8.1): with 300 ms
 # of netem delay on the wire both keyers rekey at once, both requests are in
 # flight together, both ends agree by the lowest nonce which new CHILD SA is
-# redundant, and one CHILD SA is left, the same on both sides.
+# redundant, and one CHILD SA is left, the same on both sides.  Last, g1
+# responder-only: a capture shows it sends no IKE_SA_INIT nor
+# CREATE_CHILD_SA request over several byte lifetimes while g2's rekeys
+# succeed.  Then a soak: 20 rekeys in 40 s under pings, nothing lost,
+# memory and SA counts flat.
 #
 #   ns g1 (keyer g1)                                  ns g2 (keyer g2)
 #   vti1 198.51.100.1 ====== ESP, IPv4 outer ====== vti1 198.51.100.2
@@ -19,13 +23,6 @@
 # No check depends on timing: waits poll with generous limits.
 
 source "$(dirname "$0")/lib.sh"
-
-KEYER=$KVTI_ROOT/keyer/kvti-keyer
-CTL=$KVTI_ROOT/keyer/keyer-ctl
-[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
-command -v jq >/dev/null || skip_all "jq is needed"
-D=$(mktemp -d /tmp/rekey.XXXXXX)
-at_exit rm -rf "$D"
 source "$KVTI_ROOT/selftests/keyer_lib.sh"
 
 kvti_gateways
@@ -40,7 +37,7 @@ conf() {
 	retransmit-tries = 6
 	keyring k { peer 192.0.2.$peer { pre-shared-key = "rekey.sh key" } }
 	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k }
-	ipsec-profile esp { proposals = aes256gcm16-esn; lifetime = 3600 seconds, 2560 kilobytes }
+	ipsec-profile esp { proposals = aes256gcm16-esn; lifetime = 3600 seconds, 2560 kilobytes${RO:+; responder-only = yes} }
 	tunnel vti1 { local = 192.0.2.$me; peer = 192.0.2.$peer; ike-profile = ike; ipsec-profile = esp }
 	EOF
 }
@@ -121,6 +118,78 @@ if ip netns exec g1 tc qdisc add dev e1 root netem delay 300ms 2>/dev/null &&
 else
 	echo "    # SKIP collision: no netem (sch_netem) in this kernel"
 fi
+
+# --- 4. responder-only (../shared/cisco/001_1f826fb90b264e82.txt: "it will
+# not initiate IKE main, aggressive, or quick modes ... nor will it rekey
+# IKE and IPsec SAs"): g1 is responder-only, g2 does all of it.  A
+# capture on the wire proves g1 sent no IKE_SA_INIT (34) nor
+# CREATE_CHILD_SA (36) request over several byte lifetimes.
+RO=1 conf 1
+kill -HUP "$(cat "$D/g1.pid")"
+check "responder-only: g1 reloads, vti1 torn down and left to g2" eventually 30 logged 1 \
+	"reload: tunnel vti1 changed.*responder-only, waiting for the peer"
+eventually 30 both_have vti1 0
+ip netns exec g2 python3 "$KVTI_ROOT/selftests/ikekdf.py" sniff e2 "$D/ro.sniff" &
+sniff_pid=$!
+eventually 10 test -e "$D/ro.sniff"	# it opens the file once it listens
+check "responder-only: 'up' refused on g1" sh -c \
+	"'$CTL' $D/g1.sock up vti1 | jq -e '.error | test(\"responder-only\")'"
+check "responder-only: g2 brings vti1 up" ctl 2 up vti1
+check "responder-only: one CHILD SA, paired" eventually 60 one_child ""
+spis0=$(all_spis 1)
+r0=$(n_logged 2 "$soft")
+g1r0=$(n_logged 1 'child-sa rekeying')
+res=$(flood 1 4000 0.01 1400)
+check "responder-only: the byte lifetime ran out at least twice, g2 rekeyed ($(($(n_logged 2 "$soft") - r0)))" \
+	test $(($(n_logged 2 "$soft") - r0)) -ge 2
+check "responder-only: g1's soft expiries started nothing" test "$(n_logged 1 'child-sa rekeying')" = "$g1r0"
+check "responder-only: 'rekey' refused on g1" sh -c \
+	"'$CTL' $D/g1.sock rekey vti1 | jq -e '.error | test(\"responder-only\")'"
+check "responder-only: every echo answered ($res)" test "${res% *}" = 4000 -a "${res#* }" = 4000
+check "responder-only: one CHILD SA left, new SPIs, paired" eventually 30 one_child "$spis0"
+kill $sniff_pid 2>/dev/null
+wait $sniff_pid 2>/dev/null
+python3 "$KVTI_ROOT/selftests/ikekdf.py" list "$D/ro.sniff" >"$D/ro.txt"
+g1_req=$(grep -c '^192.0.2.1 3[46] request' "$D/ro.txt")
+g2_init=$(grep -c '^192.0.2.2 34 request' "$D/ro.txt")
+g2_cc=$(grep -c '^192.0.2.2 36 request' "$D/ro.txt")
+echo "    # captured on e2: $(wc -l <"$D/ro.txt") IKE messages; from g1: $g1_req IKE_SA_INIT/CREATE_CHILD_SA requests; from g2: $g2_init IKE_SA_INIT and $g2_cc CREATE_CHILD_SA requests"
+check "responder-only: the capture holds no IKE_SA_INIT nor CREATE_CHILD_SA request from g1" \
+	test "$g1_req" = 0
+check "responder-only: ... and g2's IKE_SA_INIT and at least 2 CREATE_CHILD_SA requests" \
+	test "$g2_init" -ge 1 -a "$g2_cc" -ge 2
+
+# --- 5. soak: a rekey every 2 s for 40 s under 20 echoes a second --------
+# g1 back to normal first.  Nothing lost; the keyers' memory and the
+# module's SA count flat from start to end.
+conf 1
+kill -HUP "$(cat "$D/g1.pid")"
+check "soak: g1 reloads without responder-only and keys vti1 again" eventually 30 logged 1 \
+	"reload: tunnel vti1 changed.*initiating"
+check "soak: one CHILD SA, paired" eventually 60 one_child ""
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$D/g$1.pid")/status"; }
+asked='child-sa rekeying .*asked to'
+for n in 1 2; do ctl $n rekey vti1 >/dev/null; eventually 30 one_child ""; done	# warm up
+rss10=$(rss 1) rss20=$(rss 2)
+sas0=$(($(kvti -n g1 -j sa show | jq length) + $(kvti -n g2 -j sa show | jq length)))
+k0=$(($(n_logged 1 "$asked") + $(n_logged 2 "$asked")))
+ip netns exec g1 ping -q -c 900 -i 0.05 -W 5 198.51.100.2 >"$D/ping.out" &
+pid=$!
+for i in $(seq 1 20); do
+	ctl $((i % 2 + 1)) rekey vti1 >/dev/null
+	sleep 2
+done
+wait $pid
+k1=$(($(n_logged 1 "$asked") + $(n_logged 2 "$asked")))
+check "soak: one CHILD SA left on each side, paired" eventually 30 one_child ""
+rss11=$(rss 1) rss21=$(rss 2)
+sas1=$(($(kvti -n g1 -j sa show | jq length) + $(kvti -n g2 -j sa show | jq length)))
+echo "    # soak: $((k1 - k0)) rekeys in 40 s under $(grep -o '[0-9]* packets transmitted, [0-9]* received' "$D/ping.out"); keyer RSS g1 $rss10 -> $rss11 kB, g2 $rss20 -> $rss21 kB; module SAs $sas0 -> $sas1"
+check "soak: at least 15 rekeys done ($((k1 - k0)))" test $((k1 - k0)) -ge 15
+check "soak: no echo lost" grep -q ' 900 received' "$D/ping.out"
+check "soak: the module holds as many SAs as before ($sas0 -> $sas1)" test "$sas1" = "$sas0"
+check "soak: keyer memory flat (growth under 256 kB: g1 $((rss11 - rss10)), g2 $((rss21 - rss20)))" \
+	test $((rss11 - rss10)) -lt 256 -a $((rss21 - rss20)) -lt 256
 
 check "no refusal by the kernel logged" sh -c "! grep -q 'refused' $D/g1.log $D/g2.log"
 check "keyer g1 exits 0 on SIGTERM" stop 1

@@ -185,15 +185,6 @@ stop_keyer() {
 	rm -f "$D/keyer.pid"
 }
 ctl() { "$CTL" "$D/keyer.sock" "$1" ${2:+"$2"}; }
-eventually() { # SECONDS CMD...
-	local limit=$(($1 * 5 * ${KVTI_SLOW:-1})) i=0
-	shift
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
-		sleep 0.2
-	done
-}
 n_kvti() { kvti -n k -j sa show dev vti1 | jq length; }
 n_xfrm() { $S ip -o xfrm state | wc -l; }
 installed() { [ "$(n_kvti)" = 2 ] && [ "$(n_xfrm)" = 2 ]; }

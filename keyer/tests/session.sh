@@ -90,6 +90,10 @@ check "show on B: responder" grep -Eq "^vti1: peer 127\.0\.0\.2\[$PORT\] establi
 k a -s session show
 check "show -s: traffic selectors and initial-contact" sh -c \
 	"grep -q '^    ts local 0.0.0.0-255.255.255.255 ' '$T/out' && grep -q 'initial-contact' '$T/out'"
+check "show -s: the keyer's counters after the sessions (cookies, dead peers, drops)" sh -c \
+	"grep -Eq '^keyer: rx [1-9][0-9]* tx [1-9][0-9]* retransmits [0-9]+' '$T/out' &&
+	 grep -Eq '^  cookies sent 0 bad 0  unprotected notifies [0-9]+ rate-limited [0-9]+  dead peers 0$' '$T/out' &&
+	 grep -Eq '^  dropped: short [0-9]+ .* admission [0-9]+' '$T/out'"
 
 # 3. show -j: an array of the keyer's IKE SAs, parsed with jq.
 k a -j session show

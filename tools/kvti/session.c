@@ -193,6 +193,37 @@ static bool selected(const struct jp_node *ike, const char *filter)
 	       !strcmp(jp_str(ike, "tunnel"), filter);
 }
 
+/*
+ * -s: the keyer's own counters after the sessions (IOS "show crypto
+ * call admission statistics" and the like): messages, retransmissions,
+ * refusals, COOKIEs, dead peers, drops by reason.  -j -s leaves the list
+ * as it is; scripts read these with keyer-ctl's `stats`.
+ */
+static void keyer_stats(struct kvti_ctx *ctx)
+{
+	FILE *f = ctx->out ? ctx->out : stdout;
+	const struct jp_node *d, *n;
+	struct jp_node *st = keyer_ask(ctx, "stats", NULL);
+
+	if (!st)
+		return;
+	fprintf(f, "keyer: rx %" PRIu64 " tx %" PRIu64 " retransmits %" PRIu64
+		" replays answered %" PRIu64 " gave up %" PRIu64 "\n",
+		jp_uint(st, "rx"), jp_uint(st, "tx"), jp_uint(st, "retransmits"),
+		jp_uint(st, "replays"), jp_uint(st, "give_ups"));
+	fprintf(f, "  cookies sent %" PRIu64 " bad %" PRIu64 "  unprotected notifies %" PRIu64
+		" rate-limited %" PRIu64 "  dead peers %" PRIu64 "\n",
+		jp_uint(st, "cookies_sent"), jp_uint(st, "cookies_bad"),
+		jp_uint(st, "unprotected_notifies"), jp_uint(st, "unprotected_rate_limited"),
+		jp_uint(st, "dead_peers"));
+	d = jp_get(st, "drops");
+	fprintf(f, "  dropped:");
+	for (n = d && d->type == JP_OBJECT ? d->child : NULL; n; n = n->next)
+		fprintf(f, " %s %" PRIu64, n->key, n->type == JP_NUM ? n->num : 0);
+	fprintf(f, "\n");
+	jp_free(st);
+}
+
 static int session_show(struct kvti_ctx *ctx, int argc, char **argv)
 {
 	const struct jp_node *sas, *ike;
@@ -244,6 +275,8 @@ static int session_show(struct kvti_ctx *ctx, int argc, char **argv)
 	out_end_list(ctx);
 	if (!ctx->json && !shown && filter)
 		fprintf(ctx->out ? ctx->out : stdout, "no IKE SA with peer or tunnel %s\n", filter);
+	if (!ctx->json && ctx->stats)
+		keyer_stats(ctx);
 	free(kernel.v);
 	jp_free(reply);
 	return KVTI_EXIT_OK;
