@@ -239,8 +239,11 @@ int nonce_cmp(struct chunk a, struct chunk b)
 	return a.len < b.len ? -1 : a.len > b.len;
 }
 
-/* Soft lifetime: 85-90% of the hard one, jittered so both ends seldom rekey at once. */
-static uint64_t soft_of(uint64_t hard)
+/*
+ * A soft lifetime: 85-90% of the hard one, jittered so that both ends
+ * seldom rekey at once (CHILD SAs here, the IKE SA in ikerekey.c).
+ */
+uint64_t life_soft(uint64_t hard)
 {
 	uint32_t r = 0;
 
@@ -248,6 +251,15 @@ static uint64_t soft_of(uint64_t hard)
 		return 0;
 	crypto_random(&r, sizeof(r));
 	return hard - hard / 10 - (hard / 20) * (r % 1001) / 1000;
+}
+
+/* @base plus up to as much again, at random: retries that should not meet. */
+uint64_t delay_jittered(uint64_t base)
+{
+	uint32_t r = 0;
+
+	crypto_random(&r, sizeof(r));
+	return base + r % (base ? base : 1);
 }
 
 /* SA_NEW for one direction, from KEYMAT. */
@@ -268,8 +280,8 @@ static int add_dir(struct ike_sa *sa, struct child_sa *c, uint8_t dir, struct ch
 	ks.life_seconds = ip->life_seconds;
 	ks.life_kilobytes = ip->life_kilobytes;
 	/* Outbound traffic drives the rekey: the peer's inbound limits match ours. */
-	ks.soft_seconds = soft_of(ip->life_seconds);
-	ks.soft_kilobytes = soft_of(ip->life_kilobytes);
+	ks.soft_seconds = life_soft(ip->life_seconds);
+	ks.soft_kilobytes = life_soft(ip->life_kilobytes);
 	ks.idle_time = ip->idle_time;
 	ks.dir = dir;
 	ks.spi = dir == KVTI_DIR_IN ? c->spi_in : c->spi_out;

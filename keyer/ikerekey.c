@@ -30,24 +30,13 @@
 #define IKE_REKEY_RETRY_MS	3000	/* + up to as much again */
 #define IKE_REKEYED_WAIT_MS	30000	/* the old SA, if its DELETE never comes */
 
-static uint64_t jitter(uint64_t base)
-{
-	uint32_t r = 0;
-
-	crypto_random(&r, sizeof(r));
-	return base + r % (base ? base : 1);
-}
-
 /* Arm the soft lifetime: 85-90% of the ike-profile's lifetime. */
 void ike_rekey_arm(struct ike_sa *sa)
 {
-	uint64_t life = (uint64_t)sa->tunnel->ike->lifetime * 1000;
-	uint32_t r = 0;
+	uint64_t soft = life_soft((uint64_t)sa->tunnel->ike->lifetime * 1000);
 
-	if (!life)
-		return;
-	crypto_random(&r, sizeof(r));
-	timer_set(&sa->k->loop, &sa->rekey, life - life / 10 - (life / 20) * (r % 1001) / 1000);
+	if (soft)
+		timer_set(&sa->k->loop, &sa->rekey, soft);
 }
 
 static bool busy(const struct ike_sa *sa)
@@ -70,7 +59,7 @@ int ike_rekey(struct ike_sa *sa, const char *why)
 	if (sa->state != IKE_S_ESTABLISHED || sa->ike_rekeying)
 		return 0;
 	if (busy(sa)) {
-		timer_set(&sa->k->loop, &sa->rekey, jitter(IKE_REKEY_RETRY_MS));
+		timer_set(&sa->k->loop, &sa->rekey, delay_jittered(IKE_REKEY_RETRY_MS));
 		return 0;
 	}
 	x = xchg_new(sa, XCHG_IKE_REKEY);
@@ -234,7 +223,7 @@ void ike_rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_
 			}
 		} else if (nt.type == IKE_N_TEMPORARY_FAILURE ||
 			   nt.type == IKE_N_INVALID_KE_PAYLOAD) {
-			timer_set(&sa->k->loop, &sa->rekey, jitter(IKE_REKEY_RETRY_MS));
+			timer_set(&sa->k->loop, &sa->rekey, delay_jittered(IKE_REKEY_RETRY_MS));
 		}
 		return;
 	}

@@ -110,7 +110,6 @@ struct child_sa {
 	bool			 we_initiated;		/* of the exchange that made it */
 	bool			 out_installed;		/* kid_out is a kernel SA */
 	bool			 redundant;		/* lost a rekey collision (2.8.1) */
-	bool			 replaces_any;		/* made by a rekey, not a create */
 	struct buf		*pending_out;		/* rekey responder: outbound keys held
 							 * until the old SA goes (rekey.c) */
 	struct buf		*min_nonce;		/* lowest nonce of that exchange (2.8.1) */

@@ -209,6 +209,8 @@ int child_install(struct ike_sa *sa, struct child_sa *c, struct chunk gir, struc
 		  struct chunk nr, bool hold_out);
 int child_install_out(struct child_sa *c);
 int nonce_cmp(struct chunk a, struct chunk b);
+uint64_t life_soft(uint64_t hard);
+uint64_t delay_jittered(uint64_t base);
 struct child_sa *child_new(struct ike_sa *sa);
 void child_free(struct child_sa *c);
 void child_delete(struct child_sa *c, const char *why);

@@ -100,7 +100,6 @@ int rekey_child(struct child_sa *old, const char *why)
 		return -1;
 	}
 	n->replaces = old;
-	n->replaces_any = true;
 	n->we_initiated = true;
 	old->state = CHILD_S_REKEYING;
 	x->child = n;
@@ -234,13 +233,14 @@ void rekey_successor_out(struct child_sa *old)
 			child_install_out(c);
 }
 
-/* Our rekey failed: @old carries on (until its hard lifetime). */
-static void rekey_failed(struct ike_sa *sa, struct child_sa *n, struct child_sa *old,
+/* Our rekey (or create, @x) failed: @old carries on (until its hard lifetime). */
+static void rekey_failed(struct ike_sa *sa, struct ike_xchg *x, struct child_sa *old,
 			 const char *why)
 {
+	struct child_sa *n = x->child;
 	char p[ADDR_STRLEN + 8];
 
-	if (!n->we_initiated || !n->replaces_any)
+	if (x->kind == XCHG_CHILD_CREATE)
 		log_info("child-sa failed %s peer %s: %s", sa_name(sa), sa_peer(sa, p), why);
 	else if (old)
 		log_info("child-sa rekey failed %s peer %s spi in 0x%08" PRIx32 ": %s", sa_name(sa),
@@ -249,6 +249,7 @@ static void rekey_failed(struct ike_sa *sa, struct child_sa *n, struct child_sa 
 		log_info("child-sa rekey failed %s peer %s (the old CHILD SA is gone): %s",
 			 sa_name(sa), sa_peer(sa, p), why);
 	child_free(n);
+	x->child = NULL;
 	if (old && old->state == CHILD_S_REKEYING)
 		old->state = CHILD_S_INSTALLED;
 }
@@ -294,7 +295,6 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 	char why[96];
 	bool lose;
 
-	x->child = NULL;
 	if (!n)
 		return;
 	while ((pl = ike_msg_find(msg, IKE_PL_NOTIFY, pl))) {
@@ -306,20 +306,17 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 			old->rekey_dh = get_u16(nt.data);
 			snprintf(why, sizeof(why), "INVALID_KE_PAYLOAD: again with %s",
 				 proposal_dh_name(old->rekey_dh));
-			rekey_failed(sa, n, old, why);
+			rekey_failed(sa, x, old, why);
 			rekey_child(old, why);
 			return;
 		}
 		snprintf(why, sizeof(why), "the peer answered %s", notify_name(nt.type));
-		rekey_failed(sa, n, old, why);
+		rekey_failed(sa, x, old, why);
 		if (!old)
 			return;
-		if (nt.type == IKE_N_TEMPORARY_FAILURE) {
-			uint32_t r = 0;
-
-			crypto_random(&r, sizeof(r));
-			timer_set(&sa->k->loop, &old->retry, REKEY_RETRY_MS + r % REKEY_RETRY_MS);
-		} else if (nt.type == IKE_N_CHILD_SA_NOT_FOUND) {
+		if (nt.type == IKE_N_TEMPORARY_FAILURE)
+			timer_set(&sa->k->loop, &old->retry, delay_jittered(REKEY_RETRY_MS));
+		else if (nt.type == IKE_N_CHILD_SA_NOT_FOUND) {
 			/* The peer has no such CHILD: ours is of no use (2.25.1). */
 			old->state = CHILD_S_DELETING;
 			queue_delete(sa, old);
@@ -328,21 +325,21 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 	}
 	cp = malloc(sizeof(*cp));
 	if (!cp || child_parse(msg, cp) < 0) {
-		rekey_failed(sa, n, old, "a malformed answer");
+		rekey_failed(sa, x, old, "a malformed answer");
 		goto out;
 	}
 	if (proposal_check_reply(ip->props, ip->nprops, cp->sa.prop, cp->sa.nprop, 0,
 				 &choice) < 0 ||
 	    choice.suite.dh != (x->dh ? dh_group(x->dh) : IKE_DH_NONE)) {
-		rekey_failed(sa, n, old, "the peer chose what we did not offer");
+		rekey_failed(sa, x, old, "the peer chose what we did not offer");
 		goto out;
 	}
 	if (nonce_and_ke(msg, x->dh, &nr, &gir) < 0) {
-		rekey_failed(sa, n, old, "no usable nonce or KE in the answer");
+		rekey_failed(sa, x, old, "no usable nonce or KE in the answer");
 		goto out;
 	}
 	if (!child_take_ts(n, cp)) {
-		rekey_failed(sa, n, old, "unacceptable traffic selectors");
+		rekey_failed(sa, x, old, "unacceptable traffic selectors");
 		goto out;
 	}
 	n->suite = choice.suite;
@@ -359,7 +356,7 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 	}
 	if (child_install(sa, n, gir ? chunk_of(gir) : (struct chunk){ NULL, 0 },
 			  chunk_of(x->nonce), nr, lose) < 0) {
-		rekey_failed(sa, n, old, "the backend refused the new SAs");
+		rekey_failed(sa, x, old, "the backend refused the new SAs");
 		goto out;
 	}
 	if (!old) {

@@ -131,11 +131,6 @@ check "pings cross again" ping_ok 1 198.51.100.2
 
 check "keyer g1 exits 0 on SIGTERM" stop 1
 check "keyer g2 exits 0 on SIGTERM" stop 2
-if [ "$__kvti_failed" != 0 ]; then
-	for n in 1 2; do
-		echo "    # --- keyer g$n log (tail)"
-		tail -n 30 "$D/g$n.log" | sed 's/^/    # /'
-	done
-fi
+keyer_logs
 
 finish

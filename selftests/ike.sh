@@ -248,11 +248,6 @@ check "g1's DELETEs empty both kernels" eventually 30 sh -c \
 check "keyer g2 exits 0 on SIGTERM" stop 2
 check "no pre-shared key in the logs" sh -c "! grep -q 'ike.sh v' $D/g1.log $D/g2.log"
 check "no refusal by the kernel logged" sh -c "! grep -q 'refused' $D/g1.log $D/g2.log"
-if [ "$__kvti_failed" != 0 ]; then
-	for n in 1 2; do
-		echo "    # --- keyer g$n log (tail)"
-		tail -n 40 "$D/g$n.log" | sed 's/^/    # /'
-	done
-fi
+keyer_logs
 
 finish

@@ -67,3 +67,13 @@ xfer() {
 	[ -n "$s" ] && [ "$s" = "$r" ]
 }
 
+# keyer_logs [ERE]: after a failed check, the last 40 lines of both keyers'
+# logs (those matching ERE, if given), for the diagnosis.
+keyer_logs() {
+	local n
+	[ "$__kvti_failed" != 0 ] || return 0
+	for n in 1 2; do
+		echo "    # --- keyer g$n log (tail${1:+, lines matching $1})"
+		grep -E -- "${1:-.}" "$D/g$n.log" | tail -n 40 | sed 's/^/    # /'
+	done
+}

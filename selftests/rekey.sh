@@ -195,11 +195,6 @@ check "no refusal by the kernel logged" sh -c "! grep -q 'refused' $D/g1.log $D/
 check "keyer g1 exits 0 on SIGTERM" stop 1
 check "keyer g2 exits 0 on SIGTERM" stop 2
 check "both kernels empty after the DELETEs" eventually 30 both_have vti1 0
-if [ "$__kvti_failed" != 0 ]; then
-	for n in 1 2; do
-		echo "    # --- keyer g$n log (rekey lines)"
-		grep -E 'rekey|collision|child-sa|expire|CREATE_CHILD' "$D/g$n.log" | tail -n 40 | sed 's/^/    # /'
-	done
-fi
+keyer_logs 'rekey|collision|child-sa|expire|CREATE_CHILD'
 
 finish
