@@ -76,11 +76,14 @@ __kvti_show_output() {
 	fi
 }
 
+# A check that took 3 s or more says how long, so a slow suite shows where.
 check() { # DESC CMD...
-	local desc=$1 rc=0
+	local desc=$1 rc=0 t0=${EPOCHREALTIME/./} t
 	shift
 	"$@" >"$__kvti_tmp/out" 2>"$__kvti_tmp/err" || rc=$?
 	__kvti_result $((rc != 0)) "$desc"
+	t=$(((${EPOCHREALTIME/./} - t0) / 100000))
+	[ $t -lt 30 ] || echo "    # $((t / 10)).$((t % 10)) s"
 	if [ $rc != 0 ]; then
 		{ __kvti_where "$@"; echo "exit status $rc, expected 0"; __kvti_show_output; } |
 			__kvti_diag
