@@ -20,14 +20,17 @@ PACKAGES=(
 	# test VM: the kernel it boots, QEMU, the initramfs, the guest's tools
 	linux-image-amd64 qemu-system-x86 busybox-static kmod util-linux procps
 	iproute2 iputils-ping iperf3 jq python3
+	# a NAT between gateways (NAT traversal tests): masquerade, conntrack -F
+	nftables conntrack
 	# reference peers inside the guest
 	strongswan-charon strongswan-swanctl
 	libstrongswan-standard-plugins libstrongswan-extra-plugins wireguard-tools
 )
 
 missing=()
-installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${PACKAGES[@]}" 2>/dev/null |
-	awk '$2 == "ii" { print $1 }')
+# dpkg-query fails for a package dpkg has never heard of: that one is missing.
+installed=$({ dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${PACKAGES[@]}" 2>/dev/null ||
+	true; } | awk '$2 == "ii" { print $1 }')
 for p in "${PACKAGES[@]}"; do
 	grep -qxF -- "$p" <<<"$installed" || missing+=("$p")
 done
