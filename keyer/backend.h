@@ -39,6 +39,17 @@ struct kernel_sa {
 	uint32_t			 idle_time;
 };
 
+/*
+ * How a tunnel's ESP travels (TUNNEL_SET): raw, or in UDP (RFC 3948) from
+ * @sport to the peer's @dport once NAT is detected, received on the
+ * keyer's NAT-T socket @fd, which the module hooks.
+ */
+struct kernel_encap {
+	bool		 udp;
+	uint16_t	 sport, dport;
+	int		 fd;		/* -1: none to hand over */
+};
+
 enum backend_event_kind { BE_EV_EXPIRE, BE_EV_ACQUIRE, BE_EV_IDLE, BE_EV_INVALID_SPI };
 
 struct backend_event {
@@ -65,6 +76,9 @@ struct backend_ops {
 	 * NULL where nothing outlives the process (decoupled). */
 	int		(*tunnel_flush)(void *ctx, const char *ifname);
 	void		(*dump)(void *ctx, struct json *j);	/* SAs held, for `sas` */
+	/* The tunnel's encapsulation, before its SAs (NULL: nothing to set). */
+	int		(*tunnel_encap)(void *ctx, const char *ifname,
+					const struct kernel_encap *e);
 };
 
 /* backend_decoupled.c */

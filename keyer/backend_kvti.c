@@ -165,6 +165,37 @@ static int k_tunnel_flush(void *ctx, const char *ifname)
 	return ret < 0 ? -1 : 0;
 }
 
+/*
+ * TUNNEL_SET: ESP in UDP from our NAT-T port to the peer's mapped one,
+ * received on our NAT-T socket, which the module hooks (or raw ESP again).
+ */
+static int k_tunnel_encap(void *ctx, const char *ifname, const struct kernel_encap *e)
+{
+	struct kvti_backend *b = ctx;
+	struct nl_msg *msg;
+	char why[512];
+	int ret;
+
+	msg = request(b, KVTI_CMD_TUNNEL_SET, 0);
+	if (!msg || nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0 ||
+	    nla_put_u8(msg, KVTI_A_ENCAP, e->udp ? KVTI_ENCAP_UDP : KVTI_ENCAP_NONE) < 0 ||
+	    (e->udp && (nla_put_u16(msg, KVTI_A_ENCAP_SPORT, e->sport) < 0 ||
+			nla_put_u16(msg, KVTI_A_ENCAP_DPORT, e->dport) < 0 ||
+			(e->fd >= 0 && nla_put_s32(msg, KVTI_A_ENCAP_FD, e->fd) < 0)))) {
+		kvti_nl_msg_free(msg);
+		log_warn("kernel: tunnel %s: cannot set its encapsulation: out of memory", ifname);
+		return -1;
+	}
+	ret = kvti_nl_request(&b->req, msg, NULL, NULL);
+	kvti_nl_msg_free(msg);
+	if (ret < 0) {
+		log_warn("kernel: tunnel %s: encapsulation refused: %s", ifname,
+			 nl_why(&b->req, why, sizeof(why)));
+		return -1;
+	}
+	return 0;
+}
+
 static int k_open(struct keyer *k, void **ctx)
 {
 	struct kvti_backend *b = calloc(1, sizeof(*b));
@@ -449,6 +480,7 @@ const struct backend_ops backend_kvti = {
 	.spi_alloc = k_spi_alloc,
 	.spi_free = NULL,	/* the module expires unused reservations */
 	.sa_add = k_sa_add,
+	.tunnel_encap = k_tunnel_encap,
 	.sa_del = k_sa_del,
 	.tunnel_flush = k_tunnel_flush,
 	.sa_idle = k_sa_idle,

@@ -345,7 +345,7 @@ int child_install(struct ike_sa *sa, struct child_sa *c, struct chunk gir, struc
 	lo = nonce_cmp(ni, nr) < 0 ? ni : nr;
 	buf_free(c->min_nonce);
 	c->min_nonce = buf_from(lo.p, lo.len);
-	if (!c->min_nonce)
+	if (!c->min_nonce || nat_encap_sync(sa) < 0)
 		goto err_keys;
 	if (add_dir(sa, c, KVTI_DIR_IN, ein, ain, &c->kid_in) < 0)
 		goto err_keys;

@@ -730,6 +730,7 @@ struct config *config_parse(const char *file, const char *text, size_t len,
 	ps.cfg->natt_port = IKE_NATT_PORT;
 	ps.cfg->retransmit_ms = 4000;
 	ps.cfg->retransmit_tries = 5;
+	ps.cfg->nat_keepalive = 20;
 	strcpy(ps.cfg->control, CFG_DEFAULT_CONTROL);
 	if (top_level(&ps, v) == 0 && !ps.failed)
 		rc = resolve(&ps);

@@ -119,6 +119,7 @@ struct config {
 	uint32_t		 retransmit_tries;	/* then give up; 5 */
 	char			 control[CFG_PATH_MAX];	/* control socket path */
 	bool			 invalid_spi_recovery;	/* off, as IOS */
+	uint32_t		 nat_keepalive;	/* seconds behind a NAT; 20, 0 = off */
 	struct cfg_keyring	*keyrings;
 	size_t			 nkeyrings;
 	struct cfg_ike_profile	*ike_profiles;

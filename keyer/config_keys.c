@@ -593,6 +593,24 @@ static int key_isr(struct parser *ps, void *obj, const struct value *v, const ch
 	return get_bool(ps, v, key, &((struct config *)obj)->invalid_spi_recovery);
 }
 
+/*
+ * nat-keepalive = SECONDS  (RFC 3948 2.3: 20 by default; 0 = off). IOS's
+ * "crypto isakmp nat keepalive" takes 5..3600.
+ */
+static int key_nat_keepalive(struct parser *ps, void *obj, const struct value *v,
+			     const char *key)
+{
+	const char *s = one_word(ps, v, key, "seconds");
+	uint64_t n;
+
+	if (!s || get_uint(ps, s, v->line, key, 0, 3600, &n) < 0)
+		return -1;
+	if (n && n < 5)
+		return cfg_error(ps, v->line, "%s: 0 (off) or 5..3600 seconds", key);
+	((struct config *)obj)->nat_keepalive = (uint32_t)n;
+	return 0;
+}
+
 const struct key_handler cfg_global_keys[] = {
 	{ "max-ike-sa", false, key_max_ike_sa },
 	{ "max-half-open", false, key_max_half_open },
@@ -602,6 +620,7 @@ const struct key_handler cfg_global_keys[] = {
 	{ "retransmit-tries", false, key_retransmit_tries },
 	{ "control-socket", false, key_control },
 	{ "invalid-spi-recovery", false, key_isr },
+	{ "nat-keepalive", false, key_nat_keepalive },
 };
 const size_t cfg_nglobal_keys = ARRAY_SIZE(cfg_global_keys);
 

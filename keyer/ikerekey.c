@@ -122,6 +122,9 @@ static void take_over(struct ike_sa *old, struct ike_sa *n)
 	n->rport = old->rport;
 	n->nat_local = old->nat_local;
 	n->nat_remote = old->nat_remote;
+	n->encap_set = old->encap_set;
+	n->encap_udp = old->encap_udp;
+	n->encap_dport = old->encap_dport;
 	n->local_id = old->local_id;
 	n->remote_id = old->remote_id;
 	n->initial_contact = old->initial_contact;
@@ -135,7 +138,9 @@ static void take_over(struct ike_sa *old, struct ike_sa *n)
 	n->state = IKE_S_ESTABLISHED;
 	ike_rekey_arm(n);
 	dpd_arm(n, 0);
+	nat_keepalive_arm(n);
 	timer_stop(&old->k->loop, &old->dpd);
+	timer_stop(&old->k->loop, &old->natka);
 	log_info("ike-sa rekeyed %s peer %s spi 0x%016" PRIx64 "/0x%016" PRIx64
 		 " -> 0x%016" PRIx64 "/0x%016" PRIx64 " %s", sa_name(n), sa_peer(n, p),
 		 old->ispi, old->rspi, n->ispi, n->rspi, n->algs);

@@ -132,6 +132,9 @@ struct ike_sa {
 	struct ipaddr		 local, remote;
 	uint16_t		 lport, rport;	/* 500, or 4500 after NAT detection */
 	bool			 nat_local, nat_remote;	/* NAT_DETECTION results */
+	bool			 encap_set;	/* the tunnel has encap_udp, encap_dport */
+	bool			 encap_udp;	/* (nat.c) */
+	uint16_t		 encap_dport;
 
 	struct ike_suite	 suite;
 	char			 algs[96];	/* the chosen proposal, printed */
@@ -155,6 +158,7 @@ struct ike_sa {
 	struct timer		 half_open;	/* responder: give up on IKE_AUTH */
 	struct timer		 rekey;		/* soft lifetime of the IKE SA */
 	struct timer		 dpd;		/* liveness (ike-profile dpd) */
+	struct timer		 natka;		/* NAT-keepalives, behind a NAT */
 	uint64_t		 created_ms, last_recv_ms;
 	unsigned int		 dpd_misses;
 

@@ -28,10 +28,7 @@ static void add_natd(struct ike_sa *sa, struct ike_builder *b, uint64_t rspi)
 			       sizeof(h));
 }
 
-/*
- * The peer's NAT detection hashes against the addresses we see.  Only
- * recorded for now: floating to the NAT-T port is the next issue's.
- */
+/* The peer's NAT detection hashes against the addresses we see (nat.c acts). */
 static void check_natd(struct ike_sa *sa, const struct ike_msg *msg, uint64_t rspi)
 {
 	uint8_t want_src[IKE_NATD_HASH_LEN], want_dst[IKE_NATD_HASH_LEN];
@@ -59,9 +56,9 @@ static void check_natd(struct ike_sa *sa, const struct ike_msg *msg, uint64_t rs
 	sa->nat_remote = any_src && !src_ok;
 	sa->nat_local = any_dst && !dst_ok;
 	if (sa->nat_local || sa->nat_remote)
-		log_info("%s: NAT detected %s peer %s (recorded; NAT-T comes later)",
-			 sa_name(sa), sa->nat_local ? "in front of us, talking to" : "in front of",
-			 sa_peer(sa, p));
+		log_debug("%s: NAT detected %s peer %s", sa_name(sa),
+			  sa->nat_local ? "in front of us, talking to" : "in front of",
+			  sa_peer(sa, p));
 }
 
 /* SKEYSEED and the IKE SA's keys, from the peer's KE; the DH key goes. */
@@ -226,6 +223,7 @@ void init_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *
 		goto out;
 	}
 	check_natd(sa, msg, sa->rspi);
+	nat_float(sa);
 	sa->state = IKE_S_AUTH_SENT;
 	x = xchg_new(sa, XCHG_IKE_AUTH);
 	if (!x)

@@ -66,6 +66,8 @@ struct keyer_stats {
 	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE (2.6) */
 	uint64_t	cookies_bad;	/* ... came back with one that did not verify */
 	uint64_t	dead_peers;	/* declared dead by DPD */
+	uint64_t	keepalives;	/* NAT-keepalives sent (RFC 3948 2.3) */
+	uint64_t	floats;		/* peers followed to a new address or port */
 	uint64_t	drops[DROP_MAX];
 };
 
@@ -148,6 +150,15 @@ int net_update(struct keyer *k);
 void net_close(struct keyer *k);
 int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
 	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg);
+int net_natt_fd(struct keyer *k, const struct ipaddr *local);
+int net_keepalive(struct keyer *k, const struct ipaddr *local, const struct ipaddr *remote,
+		  uint16_t rport);
+
+/* nat.c: NAT traversal */
+void nat_float(struct ike_sa *sa);
+int nat_encap_sync(struct ike_sa *sa);
+void nat_follow(struct ike_sa *sa, const struct packet *pkt);
+void nat_keepalive_arm(struct ike_sa *sa);
 
 /* msg.c */
 enum msg_window { WIN_NEW, WIN_RETRANSMIT, WIN_DROP };

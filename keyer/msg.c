@@ -316,8 +316,11 @@ static void response(struct ike_sa *sa, const struct packet *pkt, const struct i
 		k->st.drops[DROP_PARSE]++;
 		return;
 	}
-	if (h->exchange != IKE_SA_INIT && open_sk(sa, &msg, &plain) < 0)
-		return;
+	if (h->exchange != IKE_SA_INIT) {
+		if (open_sk(sa, &msg, &plain) < 0)
+			return;
+		nat_follow(sa, pkt);
+	}
 	sa->last_recv_ms = loop_now();
 	timer_stop(&k->loop, &x->retransmit);
 	sa->active = NULL;
@@ -365,6 +368,7 @@ static void request(struct ike_sa *sa, const struct packet *pkt, const struct ik
 	}
 	if (open_sk(sa, &msg, &plain) < 0)
 		return;
+	nat_follow(sa, pkt);
 	sa->last_recv_ms = loop_now();
 	out = buf_new(512);
 	if (!out)

@@ -7,7 +7,9 @@
  *
  * On the NAT-T port IKE carries the 4-byte non-ESP marker (RFC 3948 2.2);
  * anything else arriving there (ESP, NAT keepalives) is the kernel's
- * business and is dropped here.
+ * business: once a tunnel floats, the module hooks the socket (its fd goes
+ * with TUNNEL_SET) and takes them before they reach us; what still comes
+ * through is dropped here.
  */
 #define _GNU_SOURCE	/* struct in6_pktinfo, accept4() */
 #include <errno.h>
@@ -271,23 +273,58 @@ void net_close(struct keyer *k)
 	k->nsocks = 0;
 }
 
+static struct net_sock *find_sock(struct keyer *k, const struct ipaddr *local, uint16_t port)
+{
+	char a[ADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < k->nsocks; i++)
+		if (k->socks[i].port == port && ipaddr_equal(&k->socks[i].local, local))
+			return &k->socks[i];
+	log_warn("no socket for %s port %u", ipaddr_str(local, a), port);
+	return NULL;
+}
+
+/* The NAT-T socket of @local, for the module to hook (ESP in UDP). */
+int net_natt_fd(struct keyer *k, const struct ipaddr *local)
+{
+	struct net_sock *s = find_sock(k, local, k->cfg->natt_port);
+
+	return s ? s->lfd.fd : -1;
+}
+
+/* A NAT-keepalive (RFC 3948 2.3): one 0xff byte, no non-ESP marker. */
+int net_keepalive(struct keyer *k, const struct ipaddr *local, const struct ipaddr *remote,
+		  uint16_t rport)
+{
+	static const uint8_t ka = 0xff;
+	struct net_sock *s = find_sock(k, local, k->cfg->natt_port);
+	struct sockaddr_storage to;
+	socklen_t tl = to_sockaddr(remote, rport, &to);
+	char a[ADDR_STRLEN];
+
+	if (!s)
+		return -1;
+	if (sendto(s->lfd.fd, &ka, 1, MSG_DONTWAIT, (struct sockaddr *)&to, tl) < 0) {
+		log_debug("NAT-keepalive to %s port %u: %s", ipaddr_str(remote, a), rport,
+			  strerror(errno));
+		return -1;
+	}
+	k->st.keepalives++;
+	return 0;
+}
+
 int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
 	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg)
 {
 	struct sockaddr_storage to;
 	struct iovec iov[2];
 	struct msghdr mh = { .msg_name = &to, .msg_iov = iov };
-	struct net_sock *s = NULL;
+	struct net_sock *s = find_sock(k, local, lport);
 	char a[ADDR_STRLEN];
-	size_t i;
 
-	for (i = 0; i < k->nsocks && !s; i++)
-		if (k->socks[i].port == lport && ipaddr_equal(&k->socks[i].local, local))
-			s = &k->socks[i];
-	if (!s) {
-		log_warn("no socket for %s port %u", ipaddr_str(local, a), lport);
+	if (!s)
 		return -1;
-	}
 	mh.msg_namelen = to_sockaddr(remote, rport, &to);
 	if (s->natt) {
 		iov[mh.msg_iovlen].iov_base = (void *)non_esp_marker;

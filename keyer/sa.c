@@ -208,6 +208,7 @@ void sa_established(struct ike_sa *sa)
 	timer_stop(&sa->k->loop, &sa->half_open);
 	ike_rekey_arm(sa);
 	dpd_arm(sa, 0);
+	nat_keepalive_arm(sa);
 	if (!sa->tunnel->is_template)
 		peer_up(sa->k, sa->tunnel);
 	log_info("ike-sa up %s peer %s %s spi 0x%016" PRIx64 "/0x%016" PRIx64
@@ -265,6 +266,7 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 	timer_stop(&k->loop, &sa->half_open);
 	timer_stop(&k->loop, &sa->rekey);
 	timer_stop(&k->loop, &sa->dpd);
+	timer_stop(&k->loop, &sa->natka);
 	if (sa->active) {
 		xchg_free(sa->active);
 		sa->active = NULL;
