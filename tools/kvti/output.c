@@ -434,14 +434,13 @@ static void text_session(FILE *f, const struct jp_node *ike, bool show_stats, bo
 		*jp_str(ike, "remote_id") ? jp_str(ike, "remote_id") : "-");
 	fprintf(f, "  ike spi %s/%s %s", jp_str(ike, "spi_i"), jp_str(ike, "spi_r"),
 		*jp_str(ike, "algorithms") ? jp_str(ike, "algorithms") : "(negotiating)");
-	if (show_stats) {
-		if (jp_bool(ike, "nat_local"))
-			fputs(" nat-local", f);
-		if (jp_bool(ike, "nat_remote"))
-			fputs(" nat-remote", f);
-		if (jp_bool(ike, "initial_contact"))
-			fputs(" initial-contact", f);
-	}
+	/* A NAT in the path explains the ports and the ESP in UDP: always said. */
+	if (jp_bool(ike, "nat_local"))
+		fputs(" nat-local", f);
+	if (jp_bool(ike, "nat_remote"))
+		fputs(" nat-remote", f);
+	if (show_stats && jp_bool(ike, "initial_contact"))
+		fputs(" initial-contact", f);
 	fputc('\n', f);
 	for (c = children ? children->child : NULL; c; c = c->next, i++) {
 		fprintf(f, "  child %s, %" PRIu64 "s, %s\n", jp_str(c, "state"), jp_uint(c, "age"),
