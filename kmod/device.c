@@ -113,6 +113,7 @@ static void kvti_dev_uninit(struct net_device *dev)
 		t->listed = false;
 	}
 	kvti_sa_flush_tunnel(t);
+	kvti_udp_link(t, NULL);
 	if (t->tmpl) {
 		list_del_init(&t->clone_node);
 		t->tmpl = NULL;
@@ -184,6 +185,7 @@ static void kvti_setup(struct net_device *dev)
 	INIT_LIST_HEAD(&t->sas);
 	INIT_LIST_HEAD(&t->clones);
 	INIT_LIST_HEAD(&t->clone_node);
+	INIT_LIST_HEAD(&t->udp_node);
 }
 
 /* MTU of the underlay device that leads to the remote, or Ethernet's. */
@@ -495,12 +497,14 @@ static int __net_init kvti_init_net(struct net *net)
 	kn->net = net;
 	INIT_LIST_HEAD(&kn->tunnels);
 	kvti_sa_net_init(kn);
+	kvti_udp_net_init(kn);
 	return 0;
 }
 
 static void __net_exit kvti_exit_net(struct net *net)
 {
 	WARN_ON_ONCE(!list_empty(&kvti_net(net)->tunnels));
+	kvti_udp_net_exit(kvti_net(net));
 	kvti_sa_net_exit(kvti_net(net));
 }
 
@@ -531,9 +535,14 @@ err_pernet:
 	return err;
 }
 
-/* Every kvti netdev in every namespace is deleted by rtnl_link_unregister(). */
+/*
+ * Every kvti netdev in every namespace is deleted by rtnl_link_unregister(),
+ * which detaches every UDP socket; then the sockets' callbacks are waited
+ * for while the namespaces' state they use still exists.
+ */
 void kvti_device_exit(void)
 {
 	rtnl_link_unregister(&kvti_link_ops);
+	kvti_udp_sync();
 	unregister_pernet_device(&kvti_net_ops);
 }
