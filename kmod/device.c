@@ -350,8 +350,13 @@ static struct kvti_params *default_params(void)
 	return p;
 }
 
+/* Registers @dev; with @us, the tunnel takes over that socket reference
+ * (before the TUNNEL_NEW event, which reports it).  On failure the caller
+ * still has it.
+ */
 static int register_tunnel(struct net_device *dev, struct kvti_params *p,
-			   bool is_template, struct kvti_tunnel *tmpl)
+			   bool is_template, struct kvti_tunnel *tmpl,
+			   struct kvti_udp_sock *us)
 {
 	struct kvti_tunnel *t = netdev_priv(dev);
 	struct kvti_net *kn = kvti_net(dev_net(dev));
@@ -381,17 +386,20 @@ static int register_tunnel(struct net_device *dev, struct kvti_params *p,
 		t->tmpl = tmpl;
 		list_add_tail(&t->clone_node, &tmpl->clones);
 	}
+	kvti_udp_link(t, us);
 	kvti_netlink_tunnel_event(t, KVTI_CMD_EV_TUNNEL_NEW);
 	return 0;
 }
 
 /*
  * Creates and registers a configured tunnel; called from genl under RTNL.
- * Takes @p in all cases.  The caller has validated the parameters.
+ * Takes @p in all cases, and the socket reference @us (may be NULL) only
+ * on success.  The caller has validated the parameters.
  */
 struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 				       struct kvti_params *p, bool is_template,
-				       struct kvti_tunnel *tmpl, u32 mtu,
+				       struct kvti_tunnel *tmpl,
+				       struct kvti_udp_sock *us, u32 mtu,
 				       struct netlink_ext_ack *extack)
 {
 	struct net_device *dev;
@@ -416,7 +424,7 @@ struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 		dev->mtu = tmpl->dev->mtu;
 	}
 
-	err = register_tunnel(dev, p, is_template, tmpl);
+	err = register_tunnel(dev, p, is_template, tmpl, us);
 	if (err) {
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack,
@@ -455,7 +463,7 @@ static int kvti_newlink(struct net *src_net, struct net_device *dev,
 	if (!p)
 		return -ENOMEM;
 	/* Created bare: no endpoints until "kvti tunnel set". */
-	err = register_tunnel(dev, p, false, NULL);
+	err = register_tunnel(dev, p, false, NULL, NULL);
 	if (err)
 		kvti_free_priv(netdev_priv(dev));
 	return err;

@@ -251,7 +251,8 @@ int kvti_device_init(void);
 void kvti_device_exit(void);
 struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 				       struct kvti_params *p, bool is_template,
-				       struct kvti_tunnel *tmpl, u32 mtu,
+				       struct kvti_tunnel *tmpl,
+				       struct kvti_udp_sock *us, u32 mtu,
 				       struct netlink_ext_ack *extack);
 void kvti_tunnel_queue_del(struct kvti_tunnel *t, struct list_head *head);
 struct kvti_tunnel *kvti_tunnel_from_dev(struct net_device *dev);

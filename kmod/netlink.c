@@ -610,13 +610,12 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 
-	t = kvti_tunnel_create(net, name, p, is_template, tmpl, mtu, extack);
+	t = kvti_tunnel_create(net, name, p, is_template, tmpl, us, mtu, extack);
 	if (IS_ERR(t)) {
 		kvti_udp_put(us);
 		err = PTR_ERR(t);
 		goto out_unlock;
 	}
-	kvti_udp_link(t, us);
 	if (echo) {
 		err = send_tunnel(echo, t, info, KVTI_CMD_TUNNEL_NEW);
 		echo = NULL;
