@@ -113,6 +113,7 @@ static void kvti_dev_uninit(struct net_device *dev)
 		t->listed = false;
 	}
 	kvti_sa_flush_tunnel(t);
+	kvti_udp_link(t, NULL);
 	if (t->tmpl) {
 		list_del_init(&t->clone_node);
 		t->tmpl = NULL;
@@ -184,6 +185,7 @@ static void kvti_setup(struct net_device *dev)
 	INIT_LIST_HEAD(&t->sas);
 	INIT_LIST_HEAD(&t->clones);
 	INIT_LIST_HEAD(&t->clone_node);
+	INIT_LIST_HEAD(&t->udp_node);
 }
 
 /* MTU of the underlay device that leads to the remote, or Ethernet's. */
@@ -348,8 +350,13 @@ static struct kvti_params *default_params(void)
 	return p;
 }
 
+/* Registers @dev; with @us, the tunnel takes over that socket reference
+ * (before the TUNNEL_NEW event, which reports it).  On failure the caller
+ * still has it.
+ */
 static int register_tunnel(struct net_device *dev, struct kvti_params *p,
-			   bool is_template, struct kvti_tunnel *tmpl)
+			   bool is_template, struct kvti_tunnel *tmpl,
+			   struct kvti_udp_sock *us)
 {
 	struct kvti_tunnel *t = netdev_priv(dev);
 	struct kvti_net *kn = kvti_net(dev_net(dev));
@@ -379,17 +386,20 @@ static int register_tunnel(struct net_device *dev, struct kvti_params *p,
 		t->tmpl = tmpl;
 		list_add_tail(&t->clone_node, &tmpl->clones);
 	}
+	kvti_udp_link(t, us);
 	kvti_netlink_tunnel_event(t, KVTI_CMD_EV_TUNNEL_NEW);
 	return 0;
 }
 
 /*
  * Creates and registers a configured tunnel; called from genl under RTNL.
- * Takes @p in all cases.  The caller has validated the parameters.
+ * Takes @p in all cases, and the socket reference @us (may be NULL) only
+ * on success.  The caller has validated the parameters.
  */
 struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 				       struct kvti_params *p, bool is_template,
-				       struct kvti_tunnel *tmpl, u32 mtu,
+				       struct kvti_tunnel *tmpl,
+				       struct kvti_udp_sock *us, u32 mtu,
 				       struct netlink_ext_ack *extack)
 {
 	struct net_device *dev;
@@ -414,7 +424,7 @@ struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 		dev->mtu = tmpl->dev->mtu;
 	}
 
-	err = register_tunnel(dev, p, is_template, tmpl);
+	err = register_tunnel(dev, p, is_template, tmpl, us);
 	if (err) {
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack,
@@ -453,7 +463,7 @@ static int kvti_newlink(struct net *src_net, struct net_device *dev,
 	if (!p)
 		return -ENOMEM;
 	/* Created bare: no endpoints until "kvti tunnel set". */
-	err = register_tunnel(dev, p, false, NULL);
+	err = register_tunnel(dev, p, false, NULL, NULL);
 	if (err)
 		kvti_free_priv(netdev_priv(dev));
 	return err;
@@ -495,12 +505,14 @@ static int __net_init kvti_init_net(struct net *net)
 	kn->net = net;
 	INIT_LIST_HEAD(&kn->tunnels);
 	kvti_sa_net_init(kn);
+	kvti_udp_net_init(kn);
 	return 0;
 }
 
 static void __net_exit kvti_exit_net(struct net *net)
 {
 	WARN_ON_ONCE(!list_empty(&kvti_net(net)->tunnels));
+	kvti_udp_net_exit(kvti_net(net));
 	kvti_sa_net_exit(kvti_net(net));
 }
 
@@ -531,9 +543,14 @@ err_pernet:
 	return err;
 }
 
-/* Every kvti netdev in every namespace is deleted by rtnl_link_unregister(). */
+/*
+ * Every kvti netdev in every namespace is deleted by rtnl_link_unregister(),
+ * which detaches every UDP socket; then the sockets' callbacks are waited
+ * for while the namespaces' state they use still exists.
+ */
 void kvti_device_exit(void)
 {
 	rtnl_link_unregister(&kvti_link_ops);
+	kvti_udp_sync();
 	unregister_pernet_device(&kvti_net_ops);
 }

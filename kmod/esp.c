@@ -21,9 +21,11 @@
 #include <linux/icmpv6.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
+#include <linux/udp.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/ndisc.h>
@@ -120,7 +122,23 @@ static void output_done(struct crypto_async_request *base, int err)
 	local_bh_enable();
 }
 
-/* Pushes the outer header and sends the encrypted packet. */
+/* IPv6 forbids a zero UDP checksum here (RFC 6935 is for tunnels that
+ * opt in; XFRM computes it too): over the whole datagram, in software,
+ * since the ESP packet is built already.
+ */
+static void udp6_checksum(struct sk_buff *skb, struct udphdr *uh,
+			  const struct ipv6hdr *ip6h)
+{
+	unsigned int off = skb_transport_offset(skb), len = skb->len - off;
+
+	uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len,
+				    IPPROTO_UDP, skb_checksum(skb, off, len, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/* Pushes the outer header(s) and sends the encrypted packet. */
 static void output_finish(struct sk_buff *skb, int err)
 {
 	struct kvti_skb_cb cb = *kvti_cb(skb);
@@ -129,6 +147,7 @@ static void output_finish(struct sk_buff *skb, int err)
 	struct net *net = sa->net;
 	struct dst_entry *dst = skb_dst(skb);
 	const struct kvti_params *p;
+	struct udphdr *uh = NULL;
 
 	if (err) {
 		net_dbg_ratelimited("kvti: %s: encryption failed (%d)\n",
@@ -146,6 +165,14 @@ static void output_finish(struct sk_buff *skb, int err)
 		kfree_skb(skb);
 		goto out;
 	}
+	if (p->encap == KVTI_ENCAP_UDP) {
+		uh = skb_push(skb, sizeof(*uh));
+		skb_reset_transport_header(skb);
+		uh->source = htons(p->sport);
+		uh->dest = htons(p->dport);
+		uh->len = htons(skb->len);
+		uh->check = 0;
+	}
 	if (sa->family == AF_INET) {
 		struct iphdr *iph = skb_push(skb, sizeof(*iph));
 
@@ -156,7 +183,8 @@ static void output_finish(struct sk_buff *skb, int err)
 		iph->tot_len = htons(skb->len);
 		iph->frag_off = cb.df ? htons(IP_DF) : 0;
 		iph->ttl = ip4_dst_hoplimit(dst);
-		iph->protocol = IPPROTO_ESP;
+		/* UDP checksum 0 over IPv4, as XFRM sends (RFC 3948 §3.1). */
+		iph->protocol = uh ? IPPROTO_UDP : IPPROTO_ESP;
 		iph->saddr = p->local.ip;
 		iph->daddr = p->remote.ip;
 		ip_select_ident(net, skb, NULL);
@@ -170,10 +198,12 @@ static void output_finish(struct sk_buff *skb, int err)
 		skb_reset_network_header(skb);
 		ip6_flow_hdr(ip6h, cb.outer_tos, 0);
 		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
-		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->nexthdr = uh ? IPPROTO_UDP : IPPROTO_ESP;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = p->local.ip6;
 		ip6h->daddr = p->remote.ip6;
+		if (uh)
+			udp6_checksum(skb, uh, ip6h);
 		skb->protocol = htons(ETH_P_IPV6);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		skb->ignore_df = 1;
@@ -271,6 +301,7 @@ static struct dst_entry *route(struct kvti_tunnel *t,
 			       const struct kvti_params *p,
 			       union kvti_addr *saddr)
 {
+	u8 proto = p->encap == KVTI_ENCAP_UDP ? IPPROTO_UDP : IPPROTO_ESP;
 	struct net *net = dev_net(t->dev);
 	struct dst_entry *dst;
 
@@ -278,7 +309,7 @@ static struct dst_entry *route(struct kvti_tunnel *t,
 		struct flowi4 fl4 = {
 			.daddr = p->remote.ip,
 			.saddr = p->local.ip,
-			.flowi4_proto = IPPROTO_ESP,
+			.flowi4_proto = proto,
 		};
 		struct rtable *rt;
 
@@ -296,7 +327,7 @@ static struct dst_entry *route(struct kvti_tunnel *t,
 		struct flowi6 fl6 = {
 			.daddr = p->remote.ip6,
 			.saddr = p->local.ip6,
-			.flowi6_proto = IPPROTO_ESP,
+			.flowi6_proto = proto,
 		};
 
 		dst = dst_cache_get_ip6(&t->dst_cache, &saddr->ip6);
@@ -391,7 +422,8 @@ static void xmit_one(struct kvti_tunnel *t, struct kvti_sa *sa,
 	skb_scrub_packet(skb, false);
 	skb_dst_set(skb, dst);
 	err = esp_output(sa, skb, proto, seq,
-			 LL_RESERVED_SPACE(dst->dev) + sizeof(struct ipv6hdr));
+			 LL_RESERVED_SPACE(dst->dev) + sizeof(struct ipv6hdr) +
+			 KVTI_UDP_ENCAP_LEN);
 	if (err == -EINPROGRESS)
 		return;
 	output_finish(skb, err);
@@ -472,7 +504,8 @@ netdev_tx_t kvti_esp_xmit(struct kvti_tunnel *t, struct sk_buff *skb)
 	/* Does the packet still fit once encrypted? */
 	mtu = dst_mtu(dst) - kvti_sa_overhead(sa) -
 	      (p->family == AF_INET ? sizeof(struct iphdr) :
-				      sizeof(struct ipv6hdr));
+				      sizeof(struct ipv6hdr)) -
+	      (p->encap == KVTI_ENCAP_UDP ? KVTI_UDP_ENCAP_LEN : 0);
 	if (unlikely(skb->len > mtu && !skb_is_gso(skb))) {
 		/* Not ours to shrink below the protocol minimum: beyond it
 		 * the outer packet is fragmented instead.
@@ -733,11 +766,12 @@ static struct kvti_tunnel *tunnel_by_local(struct net *net, sa_family_t family,
  * An SPI nobody in kvti knows.  If it was sent to one of our tunnels'
  * addresses and native XFRM has no state for it either, it is ours to
  * refuse: count it and tell the keyer (INVALID_SPI recovery).  Otherwise
- * let the next ESP handler have it.
+ * let the next ESP handler have it.  ESP in UDP came on our socket, where
+ * XFRM cannot take it: refused (and consumed) in any case.
  */
 static int unknown_spi(struct sk_buff *skb, sa_family_t family, __be32 spi,
 		       const union kvti_addr *daddr,
-		       const union kvti_addr *saddr)
+		       const union kvti_addr *saddr, bool udp)
 {
 	struct net *net = dev_net(skb->dev);
 	struct xfrm_state *x;
@@ -745,9 +779,10 @@ static int unknown_spi(struct sk_buff *skb, sa_family_t family, __be32 spi,
 
 	t = tunnel_by_local(net, family, daddr);
 	if (!t)
-		return -EINVAL;
-	x = xfrm_state_lookup(net, skb->mark, (const xfrm_address_t *)daddr,
-			      spi, IPPROTO_ESP, family);
+		goto not_ours;
+	x = udp ? NULL : xfrm_state_lookup(net, skb->mark,
+					   (const xfrm_address_t *)daddr,
+					   spi, IPPROTO_ESP, family);
 	if (x) {
 		xfrm_state_put(x);
 		return -EINVAL;
@@ -756,17 +791,39 @@ static int unknown_spi(struct sk_buff *skb, sa_family_t family, __be32 spi,
 	kvti_netlink_invalid_spi(net, t, spi, family, saddr);
 	kfree_skb(skb);
 	return 0;
+
+not_ours:
+	if (!udp)
+		return -EINVAL;
+	net_dbg_ratelimited("kvti: ESP in UDP: SPI 0x%08x to no tunnel\n",
+			    ntohl(spi));
+	kfree_skb(skb);
+	return 0;
 }
 
-static int esp_rcv(struct sk_buff *skb, sa_family_t family)
+/* Whether @sa's tunnel takes ESP in UDP now.  Under RCU. */
+static bool takes_udp(const struct kvti_sa *sa)
+{
+	return rcu_dereference(sa->tunnel->params)->encap == KVTI_ENCAP_UDP;
+}
+
+/*
+ * ESP at skb->data, raw (IP protocol 50) or out of UDP (@udp).  Returns 0
+ * when the packet is taken, -EINVAL to pass raw ESP on (not ours).
+ */
+static int esp_rcv(struct sk_buff *skb, sa_family_t family, bool udp)
 {
 	union kvti_addr daddr = {}, saddr = {};
 	struct ip_esp_hdr *esph;
 	struct kvti_sa *sa;
 	u8 tos;
 
-	if (!pskb_may_pull(skb, sizeof(*esph)))
-		return -EINVAL;
+	if (!pskb_may_pull(skb, sizeof(*esph))) {
+		if (!udp)
+			return -EINVAL;
+		kfree_skb(skb);
+		return 0;
+	}
 	if (family == AF_INET) {
 		daddr.ip = ip_hdr(skb)->daddr;
 		saddr.ip = ip_hdr(skb)->saddr;
@@ -780,7 +837,16 @@ static int esp_rcv(struct sk_buff *skb, sa_family_t family)
 	sa = kvti_sa_lookup_in(kvti_net(dev_net(skb->dev)), esph->spi, family,
 			       &daddr);
 	if (!sa)
-		return unknown_spi(skb, family, esph->spi, &daddr, &saddr);
+		return unknown_spi(skb, family, esph->spi, &daddr, &saddr, udp);
+	if (udp && !takes_udp(sa)) {
+		/* The SA exists, so no INVALID_SPI: the keyer would
+		 * "recover" a healthy SA.  Counted as unknown in UDP.
+		 */
+		net_dbg_ratelimited("kvti: %s: SPI 0x%08x: ESP in UDP for a tunnel without encap udp\n",
+				    sa->tunnel->dev->name, ntohl(sa->spi));
+		drop(sa, skb, KVTI_STAT_DROP_UNKNOWN_SPI);
+		return 0;
+	}
 	if (!refcount_inc_not_zero(&sa->ref)) {
 		kfree_skb(skb);
 		return 0;
@@ -789,14 +855,24 @@ static int esp_rcv(struct sk_buff *skb, sa_family_t family)
 	return 0;
 }
 
+/*
+ * ESP out of UDP (udp.c has pulled the UDP header): softirq, under RCU.
+ * The same input as raw ESP, for tunnels with encap udp.  Consumes @skb.
+ */
+void kvti_esp_udp_rcv(struct sk_buff *skb)
+{
+	esp_rcv(skb, skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6,
+		true);
+}
+
 static int esp4_rcv(struct sk_buff *skb)
 {
-	return esp_rcv(skb, AF_INET);
+	return esp_rcv(skb, AF_INET, false);
 }
 
 static int esp6_rcv(struct sk_buff *skb)
 {
-	return esp_rcv(skb, AF_INET6);
+	return esp_rcv(skb, AF_INET6, false);
 }
 
 /* Our packets never go through xfrm_input(). */

@@ -30,6 +30,7 @@
 
 struct crypto_aead;
 struct kvti_sa;
+struct kvti_udp_sock;
 
 /* An outer (underlay) address, IPv4 or IPv6; which one is in kvti_params. */
 union kvti_addr {
@@ -95,6 +96,13 @@ struct kvti_tunnel {
 	struct kvti_tunnel *tmpl;	/* a clone's template, NULL otherwise */
 	struct list_head clones;	/* a template's clones */
 	struct list_head clone_node;	/* in tmpl->clones */
+
+	/* The user's UDP socket that ESP in UDP arrives on, or NULL; not
+	 * needed to transmit.  kvti_udp_lock (udp.c); read with READ_ONCE
+	 * for reports.
+	 */
+	struct kvti_udp_sock *usock;
+	struct list_head udp_node;	/* in usock->tunnels */
 };
 
 #define KVTI_SA_HASH_BITS	10
@@ -117,6 +125,9 @@ struct kvti_net {
 	struct idr sa_ids;
 	unsigned int n_sas;
 	struct ratelimit_state invalid_spi_rs;	/* INVALID_SPI events */
+
+	/* UDP sockets with our ESP-in-UDP hooks; kvti_udp_lock (udp.c). */
+	struct list_head udp_socks;
 };
 
 /* Soft and hard limits of an SA; 0 is no limit. */
@@ -240,7 +251,8 @@ int kvti_device_init(void);
 void kvti_device_exit(void);
 struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 				       struct kvti_params *p, bool is_template,
-				       struct kvti_tunnel *tmpl, u32 mtu,
+				       struct kvti_tunnel *tmpl,
+				       struct kvti_udp_sock *us, u32 mtu,
 				       struct netlink_ext_ack *extack);
 void kvti_tunnel_queue_del(struct kvti_tunnel *t, struct list_head *head);
 struct kvti_tunnel *kvti_tunnel_from_dev(struct net_device *dev);
@@ -300,6 +312,19 @@ int kvti_sa_setup_crypto(struct kvti_sa *sa, const struct kvti_sa_config *c,
 int kvti_esp_init(void);
 void kvti_esp_exit(void);
 netdev_tx_t kvti_esp_xmit(struct kvti_tunnel *t, struct sk_buff *skb);
+void kvti_esp_udp_rcv(struct sk_buff *skb);
+
+/* udp.c */
+int kvti_udp_get(struct net *net, int fd, sa_family_t family,
+		 const struct nlattr *attr, struct kvti_udp_sock **usp,
+		 struct netlink_ext_ack *extack);
+struct kvti_udp_sock *kvti_udp_hold(struct kvti_tunnel *t);
+void kvti_udp_put(struct kvti_udp_sock *us);
+void kvti_udp_link(struct kvti_tunnel *t, struct kvti_udp_sock *us);
+bool kvti_udp_attached(const struct kvti_tunnel *t);
+void kvti_udp_net_init(struct kvti_net *kn);
+void kvti_udp_net_exit(struct kvti_net *kn);
+void kvti_udp_sync(void);
 
 /* stats.c, and the tunnel and SA counters built on it */
 void kvti_stats_add(struct kvti_pcpu_stats __percpu *stats,

@@ -60,6 +60,7 @@ static const struct nla_policy tunnel_new_policy[KVTI_A_MAX + 1] = {
 	[KVTI_A_ENCAP]		= { .type = NLA_U8 },
 	[KVTI_A_ENCAP_SPORT]	= { .type = NLA_U16 },
 	[KVTI_A_ENCAP_DPORT]	= { .type = NLA_U16 },
+	[KVTI_A_ENCAP_FD]	= { .type = NLA_S32 },
 };
 
 static const struct nla_policy tunnel_set_policy[KVTI_A_MAX + 1] = {
@@ -74,6 +75,7 @@ static const struct nla_policy tunnel_set_policy[KVTI_A_MAX + 1] = {
 	[KVTI_A_ENCAP]		= { .type = NLA_U8 },
 	[KVTI_A_ENCAP_SPORT]	= { .type = NLA_U16 },
 	[KVTI_A_ENCAP_DPORT]	= { .type = NLA_U16 },
+	[KVTI_A_ENCAP_FD]	= { .type = NLA_S32 },
 };
 
 static const struct nla_policy tunnel_id_policy[KVTI_A_MAX + 1] = {
@@ -265,6 +267,37 @@ static int apply_params(struct kvti_params *p, struct nlattr **attrs,
 			return -EINVAL;
 		}
 	}
+	a = attrs[KVTI_A_ENCAP_FD];
+	if (a && p->encap != KVTI_ENCAP_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "KVTI_A_ENCAP_FD needs KVTI_A_ENCAP udp");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The UDP socket a tunnel with parameters @p receives ESP in UDP on, in
+ * *@usp (a reference, or NULL for none): the one KVTI_A_ENCAP_FD names,
+ * else the one @keep has (the tunnel itself on SET, the template of a
+ * clone) while encap stays udp in the same family.  Called once all else
+ * is checked: attaching a new socket is the one step with an effect.
+ */
+static int resolve_socket(struct net *net, const struct kvti_params *p,
+			  struct nlattr **attrs, struct kvti_tunnel *keep,
+			  struct kvti_udp_sock **usp,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = attrs[KVTI_A_ENCAP_FD];
+
+	*usp = NULL;
+	if (p->encap != KVTI_ENCAP_UDP)
+		return 0;
+	if (a)
+		return kvti_udp_get(net, nla_get_s32(a), p->family, a, usp,
+				    extack);
+	if (keep && rtnl_dereference(keep->params)->family == p->family)
+		*usp = kvti_udp_hold(keep);
 	return 0;
 }
 
@@ -352,7 +385,8 @@ static int fill_tunnel(struct sk_buff *skb, struct kvti_tunnel *t, u32 portid,
 	    nla_put_u8(skb, KVTI_A_ENCAP, p->encap) ||
 	    (p->encap == KVTI_ENCAP_UDP &&
 	     (nla_put_u16(skb, KVTI_A_ENCAP_SPORT, p->sport) ||
-	      nla_put_u16(skb, KVTI_A_ENCAP_DPORT, p->dport))) ||
+	      nla_put_u16(skb, KVTI_A_ENCAP_DPORT, p->dport) ||
+	      nla_put_u8(skb, KVTI_A_ENCAP_SOCKET, kvti_udp_attached(t)))) ||
 	    nla_put_u8(skb, KVTI_A_CARRIER, !netif_dormant(t->dev)) ||
 	    put_stats(skb, t)) {
 		genlmsg_cancel(skb, hdr);
@@ -495,6 +529,7 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	bool is_template = attrs[KVTI_A_TEMPLATE];
 	struct kvti_tunnel *tmpl = NULL, *t;
 	const char *name = NULL, *pct;
+	struct kvti_udp_sock *us;
 	struct kvti_params *p;
 	struct sk_buff *echo;
 	u32 mtu = 0;
@@ -568,13 +603,16 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		err = check_complete(p, is_template, attrs, extack);
 	if (!err && !is_template)
 		err = check_unique(net, p, NULL, attrs, extack);
+	if (!err)
+		err = resolve_socket(net, p, attrs, tmpl, &us, extack);
 	if (err) {
 		kfree(p);
 		goto out_unlock;
 	}
 
-	t = kvti_tunnel_create(net, name, p, is_template, tmpl, mtu, extack);
+	t = kvti_tunnel_create(net, name, p, is_template, tmpl, us, mtu, extack);
 	if (IS_ERR(t)) {
+		kvti_udp_put(us);
 		err = PTR_ERR(t);
 		goto out_unlock;
 	}
@@ -593,6 +631,7 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
+	struct kvti_udp_sock *us;
 	struct kvti_params *p;
 	struct kvti_tunnel *t;
 	struct sk_buff *echo;
@@ -632,6 +671,8 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!err && !t->is_template)
 		err = check_unique(net, p, t, attrs, extack);
+	if (!err)
+		err = resolve_socket(net, p, attrs, t, &us, extack);
 	if (err) {
 		kfree(p);
 		goto out_unlock;
@@ -639,6 +680,10 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 
 	a = attrs[KVTI_A_MTU];
 	err = kvti_tunnel_update(t, p, a, a ? nla_get_u32(a) : 0);
+	if (err)
+		kvti_udp_put(us);
+	else
+		kvti_udp_link(t, us);
 	if (!err && echo) {
 		err = send_tunnel(echo, t, info, KVTI_CMD_TUNNEL_SET);
 		echo = NULL;

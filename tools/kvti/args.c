@@ -92,6 +92,18 @@ static int parse_value(const struct kvti_ctx *ctx, const char *name,
 		if (parse_uint(val, max, &v->u))
 			return bad_number(ctx, name, val, 0, max);
 		return KVTI_EXIT_OK;
+	case ARG_S32:
+		/* Negative numbers too: whether one is a usable fd is the
+		 * kernel's to say (it names the attribute).
+		 */
+		if (parse_uint(val[0] == '-' ? val + 1 : val,
+			       val[0] == '-' ? (uint64_t)INT32_MAX + 1 : INT32_MAX,
+			       &v->u))
+			return out_usage_error(ctx, "invalid %s \"%s\": expected an integer %d..%d",
+					       name, val, INT32_MIN, INT32_MAX);
+		if (val[0] == '-')
+			v->u = (uint64_t)-(int64_t)v->u;
+		return KVTI_EXIT_OK;
 	case ARG_SPI:
 		if (parse_uint(val, UINT32_MAX, &v->u) || !v->u)
 			return bad_number(ctx, name, val, 1, UINT32_MAX);
@@ -289,6 +301,8 @@ static int put_one(struct nl_msg *msg, const struct arg_spec *s,
 	case ARG_U32:
 	case ARG_SPI:
 		return nla_put_u32(msg, s->attr, v->u);
+	case ARG_S32:
+		return nla_put_s32(msg, s->attr, (int32_t)v->u);
 	case ARG_ADDR:
 		return nla_put(msg, s->attr, v->addr_len, v->addr);
 	case ARG_IFINDEX:

@@ -18,6 +18,7 @@ enum arg_kind {
 	ARG_ENUM,	/* one of names[]: u8, the index */
 	ARG_U16,
 	ARG_U32,
+	ARG_S32,	/* a signed 32-bit integer: a file descriptor */
 	ARG_SPI,	/* u32, 1..0xffffffff */
 	ARG_ADDR,	/* IPv4 or IPv6: 4 or 16 raw bytes */
 	ARG_IFINDEX,	/* a tunnel's name, sent as its u32 ifindex */

@@ -55,6 +55,7 @@ static const char *const attr_names[KVTI_A_MAX + 1] = {
 	NAME(KVTI_A_SA_LIFE_CUR),
 	NAME(KVTI_A_SPI_MIN),
 	NAME(KVTI_A_SPI_MAX),
+	NAME(KVTI_A_ENCAP_SOCKET),
 };
 
 static const char *const life_names[KVTI_LIFE_MAX + 1] = {

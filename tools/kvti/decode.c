@@ -60,6 +60,7 @@ int kvti_decode_tunnel(struct nlmsghdr *nlh, struct kvti_tunnel *t)
 		[KVTI_A_ENCAP_DPORT] = { .type = NLA_U16 },
 		[KVTI_A_CARRIER] = { .type = NLA_U8 },
 		[KVTI_A_STATS] = { .type = NLA_NESTED },
+		[KVTI_A_ENCAP_SOCKET] = { .type = NLA_U8 },
 	};
 	struct nlattr *tb[KVTI_A_MAX + 1];
 
@@ -92,6 +93,10 @@ int kvti_decode_tunnel(struct nlmsghdr *nlh, struct kvti_tunnel *t)
 		t->sport = nla_get_u16(tb[KVTI_A_ENCAP_SPORT]);
 	if (tb[KVTI_A_ENCAP_DPORT])
 		t->dport = nla_get_u16(tb[KVTI_A_ENCAP_DPORT]);
+	if (tb[KVTI_A_ENCAP_SOCKET]) {
+		t->has_socket = true;
+		t->socket = nla_get_u8(tb[KVTI_A_ENCAP_SOCKET]) != 0;
+	}
 	if (tb[KVTI_A_CARRIER])
 		t->carrier = nla_get_u8(tb[KVTI_A_CARRIER]) != 0;
 	if (tb[KVTI_A_STATS]) {

@@ -81,6 +81,8 @@ struct kvti_tunnel {
 	uint8_t encap;
 	uint16_t sport;
 	uint16_t dport;
+	bool has_socket;		/* the kernel reported KVTI_A_ENCAP_SOCKET */
+	bool socket;			/* a UDP socket is attached */
 	bool carrier;
 	bool has_stats;
 	uint64_t stats[KVTI_STAT_MAX + 1];

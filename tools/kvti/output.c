@@ -110,6 +110,8 @@ static void json_tunnel(struct json *j, const struct kvti_tunnel *t,
 	if (t->encap == KVTI_ENCAP_UDP) {
 		json_kv_uint(j, "sport", t->sport);
 		json_kv_uint(j, "dport", t->dport);
+		if (t->has_socket)
+			json_kv_bool(j, "socket", t->socket);
 	}
 	json_kv_bool(j, "carrier", t->carrier);
 	if (show_stats && t->has_stats)
@@ -167,6 +169,8 @@ static void text_tunnel(FILE *f, const struct kvti_tunnel *t, bool show_stats)
 						  t->encap, buf, sizeof(buf)));
 	if (t->encap == KVTI_ENCAP_UDP)
 		fprintf(f, " sport %u dport %u", t->sport, t->dport);
+	if (t->encap == KVTI_ENCAP_UDP && t->has_socket)
+		fprintf(f, " socket %s", t->socket ? "attached" : "none");
 	fprintf(f, " carrier %s\n", t->carrier ? "up" : "down");
 	if (show_stats && t->has_stats)
 		text_stats(f, t->stats);

@@ -98,6 +98,9 @@ expect 2 'invalid local "192.0.2"' tunnel add vti1 local 192.0.2
 expect 2 'invalid remote "example.com"' tunnel add vti1 remote example.com
 expect 2 'sport and dport go with "encap udp"' tunnel add vti1 sport 4500
 expect 2 'sport and dport go with "encap udp"' tunnel add vti1 encap none dport 4500
+expect 2 'fd goes with "encap udp"' tunnel set vti1 fd 3
+expect 2 'invalid fd "3x": expected an integer -2147483648..2147483647' tunnel set vti1 encap udp fd 3x
+expect 2 'invalid fd "2147483648"' tunnel set vti1 encap udp fd 2147483648
 expect 2 "either a template or made from one" tunnel add vti1 template from vti0
 expect 2 'too long (at most 15 characters)' tunnel add abcdefghijklmnop local 192.0.2.1
 expect 2 'unexpected "extra"' tunnel del vti1 extra

@@ -128,6 +128,7 @@ int main(void)
 	nla_put_u8(msg, KVTI_A_ENCAP, KVTI_ENCAP_UDP);
 	nla_put_u16(msg, KVTI_A_ENCAP_SPORT, 4500);
 	nla_put_u16(msg, KVTI_A_ENCAP_DPORT, 4501);
+	nla_put_u8(msg, KVTI_A_ENCAP_SOCKET, 1);
 	nla_put_u8(msg, KVTI_A_CARRIER, 1);
 	nest = nla_nest_start(msg, KVTI_A_STATS);
 	for (i = KVTI_STAT_RX_PACKETS; i <= KVTI_STAT_DROP_MTU; i++)
@@ -140,14 +141,14 @@ int main(void)
 		  "[{\"ifname\":\"dvti1\",\"ifindex\":9,\"local\":\"192.0.2.1\","
 		  "\"remote\":\"203.0.113.9\",\"mtu\":1400,\"df_bit\":\"clear\","
 		  "\"replay_window\":1024,\"template\":false,\"from\":\"vti0\","
-		  "\"encap\":\"udp\",\"sport\":4500,\"dport\":4501,\"carrier\":true,"
+		  "\"encap\":\"udp\",\"sport\":4500,\"dport\":4501,\"socket\":true,\"carrier\":true,"
 		  "\"stats\":{\"rx_packets\":101,\"rx_bytes\":102,\"tx_packets\":103,"
 		  "\"tx_bytes\":104,\"drop_replay\":105,\"drop_auth\":106,"
 		  "\"drop_padding\":107,\"drop_no_sa\":108,\"drop_unknown_spi\":109,"
 		  "\"drop_expired\":110,\"drop_mtu\":111}}]\n", "JSON of a clone with -s");
 	CHECK_STR(render(&t, false, true),
 		  "dvti1: from vti0 local 192.0.2.1 remote 203.0.113.9 mtu 1400 "
-		  "df-bit clear replay-window 1024 encap udp sport 4500 dport 4501 carrier up\n"
+		  "df-bit clear replay-window 1024 encap udp sport 4500 dport 4501 socket attached carrier up\n"
 		  "    rx packets 101 bytes 102  tx packets 103 bytes 104\n"
 		  "    drops replay 105 auth 106 padding 107 no-sa 108 unknown-spi 109 "
 		  "expired 110 mtu 111\n", "text of a clone with -s");

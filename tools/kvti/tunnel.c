@@ -25,6 +25,7 @@ static const struct arg_spec tunnel_args[] = {
 	ARG_WORDS("encap",	KVTI_A_ENCAP,		kvti_encap_names),
 	ARG("sport",		KVTI_A_ENCAP_SPORT,	ARG_U16),
 	ARG("dport",		KVTI_A_ENCAP_DPORT,	ARG_U16),
+	ARG("fd",		KVTI_A_ENCAP_FD,	ARG_S32),
 	ARG("template",		KVTI_A_TEMPLATE,	ARG_FLAG),
 	ARG("from",		KVTI_A_TEMPLATE_IFINDEX, ARG_IFINDEX),
 };
@@ -62,6 +63,9 @@ static int tunnel_change(struct kvti_ctx *ctx, int argc, char **argv,
 	if ((ARGS_HAS(&a, KVTI_A_ENCAP_SPORT) || ARGS_HAS(&a, KVTI_A_ENCAP_DPORT)) &&
 	    !(ARGS_HAS(&a, KVTI_A_ENCAP) && a.v[KVTI_A_ENCAP].u == KVTI_ENCAP_UDP))
 		return out_usage_error(ctx, "sport and dport go with \"encap udp\"");
+	if (ARGS_HAS(&a, KVTI_A_ENCAP_FD) &&
+	    !(ARGS_HAS(&a, KVTI_A_ENCAP) && a.v[KVTI_A_ENCAP].u == KVTI_ENCAP_UDP))
+		return out_usage_error(ctx, "fd goes with \"encap udp\"");
 	if (ARGS_HAS(&a, KVTI_A_TEMPLATE) && ARGS_HAS(&a, KVTI_A_TEMPLATE_IFINDEX))
 		return out_usage_error(ctx, "a tunnel is either a template or made from one");
 
@@ -192,7 +196,7 @@ static const struct kvti_command tunnel_cmds[] = {
 	{ "add", 1, tunnel_add,
 	  "add NAME [local ADDR] [remote ADDR] [key N] [mtu N]\n"
 	  "[df-bit copy|set|clear] [replay-window N]\n"
-	  "[encap none|udp [sport N] [dport N]] [template | from TEMPLATE]" },
+	  "[encap none|udp [sport N] [dport N] [fd N]] [template | from TEMPLATE]" },
 	{ "set", 2, tunnel_set, "set NAME [OPTIONS as for add]" },
 	{ "del", 1, tunnel_del, "del NAME" },
 	{ "delete", 4, tunnel_del, NULL },	/* as ip(8) spells it */

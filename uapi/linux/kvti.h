@@ -110,7 +110,7 @@ enum kvti_attr {
 	KVTI_A_ENCAP,		/* u8, enum kvti_encap */
 	KVTI_A_ENCAP_SPORT,	/* u16, host order */
 	KVTI_A_ENCAP_DPORT,	/* u16, host order */
-	KVTI_A_ENCAP_FD,	/* s32: UDP socket owned by user space */
+	KVTI_A_ENCAP_FD,	/* s32: UDP socket owned by user space, see below */
 	KVTI_A_CARRIER,		/* u8, reported: 1 with an outbound SA (UP), else DORMANT */
 	KVTI_A_STATS,		/* nest of enum kvti_stat, reported */
 	KVTI_A_PAD,
@@ -143,11 +143,29 @@ enum kvti_attr {
 	KVTI_A_SA_LIFE_CUR,	/* nest of enum kvti_life, reported: used so far */
 	KVTI_A_SPI_MIN,		/* u32, SPI_ALLOC range, default 0x100 */
 	KVTI_A_SPI_MAX,		/* u32, default 0xffffffff */
+	KVTI_A_ENCAP_SOCKET,	/* u8, reported with encap udp: 1 while a socket is attached */
 
 	__KVTI_A_MAX,
 };
 
 #define KVTI_A_MAX (__KVTI_A_MAX - 1)
+
+/*
+ * KVTI_A_ENCAP_FD (TUNNEL_NEW, TUNNEL_SET, with KVTI_A_ENCAP udp): the fd,
+ * in the calling process, of a bound UDP socket of the tunnel's outer
+ * family and namespace, on which ESP in UDP is to be received (RFC 3948).
+ * The module hooks the socket and keeps no reference to the file: ESP goes
+ * to the module, NAT keepalives (one byte 0xff) are dropped, datagrams
+ * with the non-ESP marker (four zero bytes, IKE) stay the socket owner's.
+ * One socket serves any number of tunnels of its namespace.  The hook
+ * goes when the last tunnel using the socket is deleted or set to another
+ * socket or to encap none, and when the owner closes the socket: the
+ * tunnels then keep transmitting (which needs no socket) until a new fd
+ * is set.  Without KVTI_A_ENCAP_FD, SET keeps the tunnel's socket and a
+ * clone gets its template's.  Refused: not a socket (ENOTSOCK), not open
+ * (EBADF), not UDP, unbound, another namespace or family (EINVAL), a
+ * socket with another encapsulation (UDP_ENCAP set, EBUSY).
+ */
 
 /* KVTI_A_SA_LIFE_SOFT / KVTI_A_SA_LIFE_HARD; 0 = no limit. */
 enum kvti_life {
