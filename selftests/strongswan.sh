@@ -15,6 +15,7 @@
 # in XFRM's states (ikekdf.py; keys stay in files under $D, never printed).
 # A wrong PSK fails with AUTHENTICATION_FAILED and installs nothing on
 # either side; proposals that do not meet fail with NO_PROPOSAL_CHOSEN.
+# Last, charon behind a masquerading NAT: ESP in UDP both ways (natted()).
 #
 #   ns k (kvti-keyer)                              ns s (charon)
 #   vti1 198.51.100.1 ======== ESP ========= xfrm42 198.51.100.2 (if_id 42)
@@ -42,6 +43,8 @@ at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
 VICI=unix://$D/charon.vici
 K="ip netns exec k"
 S="ip netns exec s"
+# kvti's address, and charon's as kvti sees it (the NAT's, at the end)
+KADDR=192.0.2.1 SADDR=192.0.2.2
 
 ns_add k s
 ip link add k0 netns k type veth peer name s0 netns s
@@ -65,6 +68,8 @@ charon {
 	install_virtual_ip = no
 	retransmit_timeout = 2
 	retransmit_tries = 4
+	# NAT-keepalives every 2 s when behind a NAT (the last section)
+	keep_alive = 2
 	# Only what the test uses: loading Debian's whole plugin set took
 	# charon half a minute to start under TCG.
 	load = random nonce openssl kdf kernel-netlink socket-default vici
@@ -115,7 +120,7 @@ swan_conf() {
 		kvti {
 			version = 2
 			local_addrs = 192.0.2.2
-			remote_addrs = 192.0.2.1
+			remote_addrs = $KADDR
 			proposals = $1
 			mobike = no
 			rekey_time = 0
@@ -127,7 +132,7 @@ swan_conf() {
 			}
 			remote {
 				auth = psk
-				id = 192.0.2.1
+				id = $KADDR
 			}
 			children {
 				net {
@@ -146,7 +151,7 @@ swan_conf() {
 	}
 	secrets {
 		ike-kvti {
-			id = 192.0.2.1
+			id = $KADDR
 			secret = "$3"
 		}
 	}
@@ -162,10 +167,10 @@ keyer_conf() {
 	cat >"$D/keyer.conf" <<-EOF
 	retransmit-timeout = 2000
 	retransmit-tries = 3
-	keyring k { peer 192.0.2.2 { pre-shared-key = "$3" } }
+	keyring k { peer $SADDR { pre-shared-key = "$3" } }
 	ike-profile ike { proposals = $1; keyring = k }
 	ipsec-profile esp { proposals = $2 }
-	tunnel vti1 { local = 192.0.2.1; peer = 192.0.2.2; ike-profile = ike; ipsec-profile = esp }
+	tunnel vti1 { local = $KADDR; peer = $SADDR; ike-profile = ike; ipsec-profile = esp }
 	EOF
 }
 start_keyer() {
@@ -205,7 +210,7 @@ snap() {
 		src) dst=$d ;;
 		proto)
 			NX=$((NX + 1))
-			if [ "$dst" = 192.0.2.1 ]; then XIN+=" $d"; else XOUT+=" $d"; fi ;;
+			if [ "$dst" = "$KADDR" ]; then XIN+=" $d"; else XOUT+=" $d"; fi ;;
 		esac
 	done < <(ip -n s xfrm state)
 }
@@ -368,6 +373,90 @@ check "IKE proposal mismatch (charon initiates): charon hears NO_PROPOSAL_CHOSEN
 check "IKE proposal mismatch: nothing installed on either side" empty
 stop_keyer
 [ "$__kvti_failed" = "$f0" ] || dump_logs | __kvti_diag
+
+# --- charon behind a NAT ---------------------------------------------------
+# s0 moves behind ns sn, which masquerades 192.0.2.0/24 into 203.0.113.254
+# ports 41000-41099; kvti is 203.0.113.1 and sees charon as the NAT. Charon
+# initiates (nothing reaches it through the NAT otherwise): both detect the
+# NAT, charon floats to 4500, XFRM and kvti exchange ESP in UDP both ways,
+# charon's NAT-keepalives are taken by the module (the keyer never sees
+# them), and a CHILD rekey by each side works through the NAT.
+#
+#   ns k: k0 203.0.113.1 -- sn1 203.0.113.254 [ns sn] sn0 192.0.2.254 -- s0 192.0.2.2 :ns s
+natted() {
+	local port
+	f0=$__kvti_failed
+	kill "$(cat "$D/sniff.pid")" 2>/dev/null
+	rm -f "$D/sniff.pid"
+	ns_add sn
+	ip -n k link del k0
+	$S ip link del xfrm42 2>/dev/null
+	ip link add k0 netns k type veth peer name sn1 netns sn
+	ip link add s0 netns s type veth peer name sn0 netns sn
+	$K ip addr add 203.0.113.1/24 dev k0
+	ip -n sn addr add 203.0.113.254/24 dev sn1
+	ip -n sn addr add 192.0.2.254/24 dev sn0
+	$S ip addr add 192.0.2.2/24 dev s0
+	for l in k/k0 sn/sn0 sn/sn1 s/s0; do ip -n "${l%/*}" link set "${l#*/}" up; done
+	$S ip route add default via 192.0.2.254
+	ip netns exec sn sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec sn nft -f - <<-EOF
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "sn1" ip saddr 192.0.2.0/24 meta l4proto udp masquerade to :41000-41099
+		}
+	}
+	EOF
+	$S ip link add xfrm42 type xfrm dev s0 if_id 42
+	$S ip link set xfrm42 up
+	$S ip addr add 198.51.100.2/32 peer 198.51.100.1/32 dev xfrm42
+	KADDR=203.0.113.1 SADDR=203.0.113.254
+	kvti -n k tunnel set vti1 local $KADDR remote $SADDR
+	$K python3 "$KVTI_ROOT/selftests/wire.py" k0 "$D/wire" &
+	echo $! >"$D/wire.pid"
+
+	keyer_conf aes256gcm16-prfsha384-ecp384 aes256gcm16 "strongswan.sh nat"
+	start_keyer
+	check "NAT: swanctl loads the connection" \
+		swan_conf aes256gcm16-prfsha384-ecp384 aes256gcm16 "strongswan.sh nat"
+	$S swanctl --initiate --child net --timeout 60 --uri "$VICI" >/dev/null 2>&1 &
+	check "NAT: charon initiates: 2 SAs in kvti and 2 in XFRM" eventually 60 installed
+	wait $!
+	check "NAT: SPIs agree between kvti and XFRM" spis_agree
+	check_eq "NAT: the keyer sees the NAT in front of charon, on port 4500" "true 4500" \
+		"$(ctl show | jq -r '.ike_sas[0] | "\(.nat_remote) \(.local_port)"')"
+	port=$(ctl show | jq -r '.ike_sas[0].peer_port')
+	check_match "NAT: charon's port 4500 as the NAT maps it ($port)" '^410[0-9][0-9]$' "$port"
+	check_eq "NAT: kvti's tunnel sends ESP in UDP 4500 -> $port" "udp 4500 $port" \
+		"$(kvti -n k -j tunnel show vti1 | jq -r '.[0] | "\(.encap) \(.sport) \(.dport)"')"
+	check_eq "NAT: charon's XFRM states are ESP in UDP 4500 -> 4500" 2 \
+		"$(ip -n s xfrm state | grep -c 'encap type espinudp sport 4500 dport 4500')"
+	check "NAT: ping kvti -> strongSwan" ping_ok k 198.51.100.2
+	check "NAT: ping strongSwan -> kvti" ping_ok s 198.51.100.1
+	check "NAT: k0 saw ESP in UDP" grep -q "^esp-udp 203.0.113.254 $port 203.0.113.1 4500 " "$D/wire"
+	check_eq "NAT: ... and no raw ESP" 0 "$(grep -c '^esp ' "$D/wire")"
+	check "NAT: charon's NAT-keepalives reach kvti" eventually 15 \
+		grep -q "^keepalive 203.0.113.254 $port 203.0.113.1 4500 " "$D/wire"
+	check_eq "NAT: the module took them: the keyer saw no non-IKE datagram" 0 \
+		"$(ctl stats | jq .drops.not_ike)"
+	spis0=$(kvti_spis)
+	ctl rekey vti1 >/dev/null
+	check "NAT: kvti rekeys the CHILD SA through the NAT, SPIs agree" \
+		eventually 30 rekeyed "$spis0"
+	spis0=$(kvti_spis)
+	$S swanctl --rekey --child net --uri "$VICI" >/dev/null 2>&1
+	check "NAT: charon rekeys the CHILD SA through the NAT, SPIs agree" \
+		eventually 30 rekeyed "$spis0"
+	check "NAT: ping strongSwan -> kvti after the rekeys" ping_ok s 198.51.100.1
+	check "NAT: ping kvti -> strongSwan after the rekeys" ping_ok k 198.51.100.2
+	stop_keyer
+	check "NAT: kvti's DELETE on exit empties both sides" eventually 30 empty
+	kill "$(cat "$D/wire.pid")" 2>/dev/null
+	rm -f "$D/wire.pid"
+	[ "$__kvti_failed" = "$f0" ] || dump_logs | __kvti_diag
+}
+natted
 
 check "charon exits on SIGTERM" sh -c "kill -TERM \$(cat $D/charon.pid)"
 check "no pre-shared key in the keyer's log" sh -c "! grep -q 'strongswan.sh\\|the right key' $D/keyer.log"
