@@ -8,7 +8,8 @@
 # crosses both ways and the SPIs agree between the kvti module and XFRM;
 # the CHILD SA is rekeyed (CREATE_CHILD_SA, with PFS for one pair) once by
 # each side and the new SAs agree again; then the IKE SA, by the side that
-# did not initiate it, its CHILD SA carried over untouched.
+# did not initiate it, its CHILD SA carried over untouched; all the rekeys
+# under a steady ping that must lose nothing.
 # In each, the keyer's key derivation is fed what the exchange used (SPIs
 # and nonces as sniffed on s0, the DH secret from charon's key-material
 # log) and must give charon's SKEYSEED, SK_* and CHILD SA keys and the keys
@@ -252,6 +253,23 @@ ike_rekeyed() {
 	k=$(kvti_ike) s=$(swan_ike)
 	[ -n "$k" ] && [ "$k" != "$1" ] && [ "${k#* }" = "$k" ] && [ "$k" = "$s" ]
 }
+# flood_start: 20 echoes a second kvti -> strongSwan until flood_gaps, which
+# prints "LOST of LAST": echoes missing below the last one answered (those
+# still in flight when it stops are not lost).
+flood_start() {
+	$K ping -i 0.05 -W 2 198.51.100.2 >"$D/flood.out" 2>&1 &
+	echo $! >"$D/flood.pid"
+}
+flood_gaps() {
+	local pid
+	pid=$(cat "$D/flood.pid")
+	kill -INT "$pid"
+	wait "$pid" 2>/dev/null
+	rm -f "$D/flood.pid"
+	awk -F'icmp_seq=' '/bytes from .*icmp_seq=/ { split($2, a, " "); got[a[1]] = 1; if (a[1] + 0 > max) max = a[1] + 0 }
+		END { n = 0; for (i = 1; i <= max; i++) if (!(i in got)) n++; print n " of " max + 0 }' \
+		"$D/flood.out"
+}
 klogged() { grep -Eq -- "$1" "$D/keyer.log"; }
 clogged() { grep -Eq -- "$1" "$D/charon.log"; }
 dump_logs() {
@@ -294,6 +312,8 @@ pair() {
 	check_eq "$tag: keyer's IKE SA established" established \
 		"$(ctl show | jq -r '.ike_sas[0].state')"
 	[ -z "$ini" ] || wait "$ini"
+	# Every rekey below happens under a steady ping: none may lose an echo.
+	flood_start
 	# CHILD SA rekey (CREATE_CHILD_SA), kvti asking, then charon.
 	spis0=$(kvti_spis)
 	ctl rekey vti1 >/dev/null
@@ -323,6 +343,9 @@ pair() {
 		"$(kvti_spis)"
 	ctl rekey vti1 >/dev/null
 	check "$tag: a CHILD rekey over the new IKE SA agrees with XFRM" eventually 30 rekeyed "$spis0"
+	gaps=$(flood_gaps)
+	check_match "$tag: 20 echoes/s through 3 CHILD and 1 IKE rekeys: none lost ($gaps)" \
+		'^0 of [1-9][0-9]*$' "$gaps"
 	check "$tag: ping kvti -> strongSwan at the end" ping_ok k 198.51.100.2
 	stop_keyer
 	check "$tag: kvti's DELETE on exit empties both sides" eventually 30 empty
