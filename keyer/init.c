@@ -356,6 +356,9 @@ static bool cookie_ok(struct keyer *k, const struct packet *pkt, const struct ik
 	return false;
 }
 
+/* What IKE_SA_INIT refusals log: anyone can send those, and a flood would. */
+static struct log_limit refused_log;
+
 void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_msg *msg)
 {
 	const struct ike_payload *pl_sa, *pl_ke, *pl_no;
@@ -420,8 +423,9 @@ void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_ms
 				break;
 			used += strlen(offered + used);
 		}
-		log_info("ike-sa failed %s peer %s: NO_PROPOSAL_CHOSEN (peer offered %s)", t->name,
-			 ipaddr_str(&pkt->remote, a), offered);
+		if (!log_limited(&refused_log, loop_now()))
+			log_info("ike-sa failed %s peer %s: NO_PROPOSAL_CHOSEN (peer offered %s)",
+				 t->name, ipaddr_str(&pkt->remote, a), offered);
 		msg_send_plain(k, pkt, &msg->hdr, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		goto out;
 	}
@@ -434,9 +438,10 @@ void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_ms
 				if (choice.reply.xf[i].type == IKE_XF_DH)
 					choice.reply.xf[i].id = ke.group;
 		} else {
-			log_info("%s: peer %s sent KE for DH group %u, asking for %s", t->name,
-				 ipaddr_str(&pkt->remote, a), ke.group,
-				 proposal_dh_name(choice.suite.dh));
+			if (!log_limited(&refused_log, loop_now()))
+				log_info("%s: peer %s sent KE for DH group %u, asking for %s",
+					 t->name, ipaddr_str(&pkt->remote, a), ke.group,
+					 proposal_dh_name(choice.suite.dh));
 			put_u16(group, choice.suite.dh);
 			msg_send_plain(k, pkt, &msg->hdr, IKE_N_INVALID_KE_PAYLOAD, group, 2);
 			goto out;

@@ -2,6 +2,7 @@
 /*
  * kvti-keyer - logging (log.h).
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -38,4 +39,26 @@ void log_msg(int prio, const char *fmt, ...)
 		vsyslog(prio, fmt, ap);
 	}
 	va_end(ap);
+}
+
+/* true: skip this line (counted); false: log it. */
+bool log_limited(struct log_limit *l, uint64_t now_ms)
+{
+	uint64_t add = l->ms ? (now_ms - l->ms) / LOG_GAP_MS : LOG_BURST;
+
+	if (add) {
+		l->tokens = add >= LOG_BURST - l->tokens ? LOG_BURST : l->tokens + (unsigned int)add;
+		l->ms = now_ms ? now_ms : 1;
+	}
+	if (!l->tokens) {
+		l->held++;
+		return true;
+	}
+	l->tokens--;
+	if (l->held) {
+		log_msg(LOG_INFO, "(%" PRIu64 " more lines like the next held back: rate limit)",
+			l->held);
+		l->held = 0;
+	}
+	return false;
 }

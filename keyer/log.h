@@ -8,11 +8,27 @@
 #define KEYER_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <syslog.h>
+
+/*
+ * A rate limit for lines anyone on the network can cause (refused
+ * IKE_SA_INITs under a flood): LOG_BURST in a row, then one a second; how
+ * many were held back is said before the next one.
+ */
+#define LOG_BURST	10
+#define LOG_GAP_MS	1000
+
+struct log_limit {
+	uint64_t	ms;	/* last refill; 0: never used */
+	unsigned int	tokens;
+	uint64_t	held;
+};
 
 /* log.c */
 void log_init(bool to_stderr, bool debug);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool log_limited(struct log_limit *l, uint64_t now_ms);
 
 #define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)	log_msg(LOG_WARNING, __VA_ARGS__)
