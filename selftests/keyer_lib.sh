@@ -48,6 +48,9 @@ ike_up() { # N DEV: an established IKE SA for the tunnel
 }
 ping_ok() { ip netns exec g$1 ping -q -c 3 -i 0.2 -W 2 "$2"; }	# N ADDR
 logged() { grep -Eq -- "$2" "$D/g$1.log"; }
+# no_kernel_refusal: neither keyer logged the module refusing a request
+# (printed if one did)
+no_kernel_refusal() { ! grep -E 'kernel: .*refused|backend refused' "$D/g1.log" "$D/g2.log"; }
 
 # xfer N ADDR: a TCP transfer from gN to ADDR (in the other netns), sha256
 # compared at both ends.
