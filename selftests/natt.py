@@ -18,8 +18,9 @@ usage: natt.py hold [--encap] ADDR[,ADDR...] PORT [-- CMD... ]...
        natt.py send ADDR PORT HEX[,HEX...] [--wait S]
            Sends each datagram in turn; with --wait, waits S seconds for an
            answer to the last and prints "reply HEX" (exit 1 without one).
-       natt.py capture IFACE N SECONDS
-           Counts the IP frames on IFACE (both directions), after printing
+       natt.py capture IFACE N SECONDS [4|6]
+           Counts the IP frames on IFACE (both directions; IPv4 or IPv6
+           only if given), after printing
            "ready", until N ESP-in-UDP frames were seen or SECONDS passed:
            "esp=N espinudp=N marker=N csum_zero=N csum_ok=N csum_bad=N" -
            raw ESP, UDP datagrams carrying ESP (non-zero first word), with
@@ -129,6 +130,9 @@ def csum16(data):
 
 def capture(args):
     iface, want, seconds = args[0], int(args[1]), float(args[2])
+    # Only one outer family when asked: the other tunnels' traffic (vti6's
+    # router solicitations, say) may cross the same link meanwhile.
+    only = {"4": b"\x08\x00", "6": b"\x86\xdd"}.get(args[3] if len(args) > 3 else "")
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((iface, 0))
     n = dict(esp=0, espinudp=0, marker=0, csum_zero=0, csum_ok=0, csum_bad=0)
@@ -141,6 +145,8 @@ def capture(args):
         except socket.timeout:
             break
         etype = f[12:14]
+        if only and etype != only:
+            continue
         if etype == b"\x08\x00":
             ihl = (f[14] & 0x0f) * 4
             proto, l4 = f[14 + 9], 14 + ihl
