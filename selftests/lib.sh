@@ -224,6 +224,13 @@ eventually() {
 	done
 }
 
+# ping_gaps FILE: of a ping's output, "LOST of LAST": echoes missing below
+# the last one answered (those still in flight when it stopped are not lost).
+ping_gaps() {
+	awk -F'icmp_seq=' '/bytes from .*icmp_seq=/ { split($2, a, " "); got[a[1]] = 1; if (a[1] + 0 > max) max = a[1] + 0 }
+		END { n = 0; for (i = 1; i <= max; i++) if (!(i in got)) n++; print n " of " max + 0 }' "$1"
+}
+
 # kvti_gateways: the two-gateway topology several tests share.
 #
 #   ns g1                                         ns g2

@@ -254,8 +254,7 @@ ike_rekeyed() {
 	[ -n "$k" ] && [ "$k" != "$1" ] && [ "${k#* }" = "$k" ] && [ "$k" = "$s" ]
 }
 # flood_start: 20 echoes a second kvti -> strongSwan until flood_gaps, which
-# prints "LOST of LAST": echoes missing below the last one answered (those
-# still in flight when it stops are not lost).
+# stops it and prints ping_gaps (lib.sh).
 flood_start() {
 	$K ping -i 0.05 -W 2 198.51.100.2 >"$D/flood.out" 2>&1 &
 	echo $! >"$D/flood.pid"
@@ -266,9 +265,7 @@ flood_gaps() {
 	kill -INT "$pid"
 	wait "$pid" 2>/dev/null
 	rm -f "$D/flood.pid"
-	awk -F'icmp_seq=' '/bytes from .*icmp_seq=/ { split($2, a, " "); got[a[1]] = 1; if (a[1] + 0 > max) max = a[1] + 0 }
-		END { n = 0; for (i = 1; i <= max; i++) if (!(i in got)) n++; print n " of " max + 0 }' \
-		"$D/flood.out"
+	ping_gaps "$D/flood.out"
 }
 klogged() { grep -Eq -- "$1" "$D/keyer.log"; }
 clogged() { grep -Eq -- "$1" "$D/charon.log"; }
