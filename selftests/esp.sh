@@ -211,8 +211,14 @@ check "ping for the state counters" $K ping -c 3 -i 0.2 -W 2 198.51.100.2
 check_eq "native inbound state counted 3 packets" 3 "$(native_packets 0x1001 192.0.2.1 192.0.2.2)"
 check_eq "kvti outbound SA sent 3" 3 \
 	"$(kvti -n k -j -s sa show dev vti1 | jq -r '.[] | select(.dir=="out") | .stats.tx_packets')"
-check_eq "tunnel counted 3 received" 3 \
-	"$(kvti -n k -j -s tunnel show vti1 | jq -r '.[0].stats.rx_packets')"
+# The tunnel counts what XFRM sent it: the 3 replies, plus whatever the
+# xfrm interface sent on its own (an IPv6 router solicitation can go out
+# late under TCG), so compare with XFRM's outbound state, not with 3.
+tunnel_rx() { kvti -n k -j -s tunnel show vti1 | jq -r '.[0].stats.rx_packets'; }
+RX=$(tunnel_rx) NAT_TX=$(native_packets 0x2001 192.0.2.2 192.0.2.1)
+[ "$RX" = "$NAT_TX" ] || { sleep 1; RX=$(tunnel_rx) NAT_TX=$(native_packets 0x2001 192.0.2.2 192.0.2.1); }
+check_match "tunnel received at least the 3 replies" "^([3-9]|[1-9][0-9]+)$" "$RX"
+check_eq "tunnel received all that XFRM's outbound state sent" "$NAT_TX" "$RX"
 check_eq "carrier up with an outbound SA" true \
 	"$(kvti -n k -j tunnel show vti1 | jq -r '.[0].carrier')"
 
