@@ -5,7 +5,7 @@
 #
 # ESP interoperability with Linux's own XFRM: kvti on one side, a native
 # xfrm interface on the other, the same SPIs and keys.  Every algorithm of
-# SPEC §5, with and without ESN, IPv4 and IPv6 outer, IPv4 and IPv6 inner:
+# SPEC §5, IPv4 and IPv6 outer, IPv4 and IPv6 inner, ESN once per construction:
 # pings both ways and a TCP transfer whose checksum must match; counters
 # on both sides prove the packets really went through ESP and not around
 # it.  Then ESN across 2^32 both ways, and kvti on asynchronous crypto
@@ -104,24 +104,34 @@ native_packets() { # SPI SRC DST: packets counted by the native state
 }
 
 XFER="python3 $KVTI_ROOT/selftests/tcp_xfer.py"
-# xfer ADDR: 200 kB from k to x over TCP; both ends' sha256 must agree
-xfer() {
-	local got sent
-	$X $XFER recv "$1" 5001 >"$TMPX" 2>&1 &
-	for _ in $(seq 600); do grep -q ready "$TMPX" && break; sleep 0.1; done
-	sent=$($K $XFER send "$1" 5001 200000) || return 1
-	wait
-	got=$(tail -n1 "$TMPX")
-	[ "$got" = "$sent" ] || { echo "sent $sent, received $got"; return 1; }
-}
+# One receiver in x for the whole test: it answers each connection with
+# the sha256 of what arrived, and the sender compares it with its own.
 TMPX=$(mktemp)
+$X $XFER serve 5001 >"$TMPX" 2>&1 &
+XFER_PID=$!
+for _ in $(seq 600); do grep -q ready "$TMPX" && break; sleep 0.1; done
+# xfer ADDR...: 200 kB from k to x over TCP to each ADDR in turn; prints
+# "ADDR ok" or "ADDR FAIL why" per address
+xfer() { $K $XFER check 5001 200000 "$@"; }
+# xfer_line OUT ADDR: the line of xfer's output for ADDR
+xfer_line() { grep -m1 "^$2 " <<<"$1" || echo "$2: no result"; }
 
 for c in "${CASES[@]}"; do
 	IFS='|' read -r name kalg xalg <<<"$c"
 	for outer in 4 6; do
 		for esn in 0 1; do
-			# ESN: every algorithm over IPv4, two over IPv6.
-			[ "$outer" = 6 ] && [ "$esn" = 1 ] && [ "$name" != gcm128 ] && [ "$name" != cbc-sha1 ] && continue
+			# ESN changes what is authenticated (the high half goes
+			# into the AAD of an AEAD, after the payload for authenc),
+			# so it runs once per construction over IPv4 (GCM, GMAC,
+			# ChaCha20-Poly1305, CBC+HMAC, NULL+HMAC), and for GCM and
+			# CBC+HMAC over IPv6.  Key and ICV sizes do not change it.
+			if [ "$esn" = 1 ]; then
+				case "$outer $name" in
+				"4 gcm128"|"4 gmac128"|"4 chacha20poly1305"|"4 cbc-sha1"|"4 null-sha256") ;;
+				"6 gcm128"|"6 cbc-sha1") ;;
+				*) continue ;;
+				esac
+			fi
 			tag="$name IPv$outer outer"
 			[ "$esn" = 1 ] && tag+=", esn"
 			if ! setup $outer "$kalg" "$xalg" $esn; then
@@ -133,8 +143,11 @@ for c in "${CASES[@]}"; do
 			check "$tag: IPv6 inner, ping kvti -> XFRM" $K ping -6 -c 1 -W 2 2001:db8:100::2
 			check "$tag: IPv6 inner, ping XFRM -> kvti" $X ping -6 -c 1 -W 2 2001:db8:100::1
 			if [ "$esn" = 0 ]; then
-				check "$tag: IPv4 inner, TCP, checksums match" xfer 198.51.100.2
-				check "$tag: IPv6 inner, TCP, checksums match" xfer 2001:db8:100::2
+				o=$(xfer 198.51.100.2 2001:db8:100::2)
+				check_eq "$tag: IPv4 inner, TCP, checksums match" "198.51.100.2 ok" \
+					"$(xfer_line "$o" 198.51.100.2)"
+				check_eq "$tag: IPv6 inner, TCP, checksums match" "2001:db8:100::2 ok" \
+					"$(xfer_line "$o" 2001:db8:100::2)"
 			fi
 			j=$(kvti -n k -j -s sa show dev vti1)
 			out=$(jq -r '.[] | select(.dir=="out") | .stats.tx_packets' <<<"$j")
@@ -194,13 +207,16 @@ check_match "both SAs hold the pcrypt instance (refcnt 3 or more)" "^([3-9]|[1-9
 check "async: IPv4 inner, ping kvti -> XFRM" $K ping -c 3 -i 0.2 -W 2 198.51.100.2
 check "async: IPv4 inner, ping XFRM -> kvti" $X ping -c 2 -i 0.2 -W 2 198.51.100.1
 check "async: IPv6 inner, ping kvti -> XFRM" $K ping -6 -c 2 -i 0.2 -W 2 2001:db8:100::2
-check "async: IPv4 inner, TCP, checksums match" xfer 198.51.100.2
-check "async: IPv6 inner, TCP, checksums match" xfer 2001:db8:100::2
+o=$(xfer 198.51.100.2 2001:db8:100::2)
+check_eq "async: IPv4 inner, TCP, checksums match" "198.51.100.2 ok" "$(xfer_line "$o" 198.51.100.2)"
+check_eq "async: IPv6 inner, TCP, checksums match" "2001:db8:100::2 ok" \
+	"$(xfer_line "$o" 2001:db8:100::2)"
 check_eq "async: key length still reported without the salt" 128 \
 	"$(kvti -n k -j sa show spi 0x1001 | jq -r '.[0].enc_key_bits')"
 kvti -n k sa flush dev vti1
 check "the pcrypt instance is unregistered when kvti lets go" $CRYPTOALG del "$ASYNC"
 check_eq "no pcrypt instance left" 0 "$(grep -c '^driver *: pcrypt' /proc/crypto)"
+kill $XFER_PID 2>/dev/null; wait $XFER_PID 2>/dev/null
 rm -f "$TMPX"
 
 
