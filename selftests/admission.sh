@@ -68,7 +68,8 @@ spis0="$(spis 1 vti1 in) $(spis 1 vti1 out)"
 
 # flood.py SECONDS PRF: IKE_SA_INITs from the 40 addresses, round robin
 cat >"$D/flood.py" <<'EOP'
-import os, select, socket, struct, sys, time
+import os, select, socket, sys, time
+from ikemsg import aes256gcm16, answer, ispi_of, sa_init
 secs, prf = float(sys.argv[1]), int(sys.argv[2])
 srcs = ["203.0.113.%d" % i for i in range(10, 50)]
 dst = ("192.0.2.2", 500)
@@ -81,20 +82,8 @@ for a in srcs:
 returners = set(socks[:10])   # these answer a COOKIE, as a real peer does
 
 def init(ispi, ni, cookie=None):
-    # SA (aes256gcm16, prfsha384, x25519), KE, Ni; COOKIE first if given
-    xf = [(1, 20, struct.pack("!HH", 0x800e, 256)), (2, prf, b""), (4, 31, b"")]
-    xfs = b""
-    for i, (t, tid, attr) in enumerate(xf):
-        xfs += struct.pack("!BBHBBH", 3 if i + 1 < len(xf) else 0, 0, 8 + len(attr), t, 0, tid) + attr
-    prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, len(xf)) + xfs
-    sa = struct.pack("!BBH", 34, 0, 4 + len(prop)) + prop
-    ke = struct.pack("!BBHHH", 40, 0, 8 + 32, 31, 0) + os.urandom(32)
-    no = struct.pack("!BBH", 0, 0, 4 + len(ni)) + ni
-    body, first = sa + ke + no, 33
-    if cookie is not None:
-        body = struct.pack("!BBHBBH", 33, 0, 8 + len(cookie), 0, 0, 16390) + cookie + body
-        first = 41
-    return struct.pack("!QQBBBBII", ispi, 0, first, 0x20, 34, 8, 0, 28 + len(body)) + body
+    # SA (aes256gcm16, the PRF asked, x25519), KE, Ni; COOKIE first if given
+    return sa_init(ispi, ni, cookie, aes256gcm16(prf))
 
 sent = answered = cookies = returned = 0
 pending = {}   # ispi -> Ni, to send the cookie back with the same nonce
@@ -118,16 +107,15 @@ while time.monotonic() - t0 < secs:
             m = rs.recv(4096)
         except BlockingIOError:
             continue
-        if len(m) < 36:
-            continue
-        if m[16] == 33:
+        what, cookie = answer(m)
+        if what == "answered":
             answered += 1
-        elif m[16] == 41 and struct.unpack("!H", m[34:36])[0] == 16390:
+        elif what == "cookie":
             cookies += 1
-            ispi = struct.unpack("!Q", m[:8])[0]
+            ispi = ispi_of(m)
             if rs in returners and ispi in pending:
                 try:
-                    rs.sendto(init(ispi, pending.pop(ispi), m[36:]), dst)
+                    rs.sendto(init(ispi, pending.pop(ispi), cookie), dst)
                     returned += 1
                 except BlockingIOError:
                     pass
@@ -140,7 +128,7 @@ EOP
 # second leave 10 lines, then about one a second with the count held back.
 n0=$(grep -c 'NO_PROPOSAL_CHOSEN (peer offered' "$D/g2.log")
 t0=$SECONDS
-ip netns exec fl python3 "$D/flood.py" 3 7 >"$D/flood2.out" 2>&1
+ip netns exec fl env PYTHONPATH="$KVTI_ROOT/selftests" python3 "$D/flood.py" 3 7 >"$D/flood2.out" 2>&1
 sleep 1	# g2 drains its socket
 el=$((SECONDS - t0))
 nlog=$(($(grep -c 'NO_PROPOSAL_CHOSEN (peer offered' "$D/g2.log") - n0))
@@ -154,7 +142,7 @@ check "... and says how many it held back" grep -q "more lines like the next hel
 ip netns exec g1 ping -i 0.1 -W 2 198.51.100.2 >"$D/ping.out" 2>&1 &
 echo $! >"$D/ping.pid"
 
-ip netns exec fl python3 "$D/flood.py" 10 6 >"$D/flood.out" 2>&1 &	# prfsha384: g2's
+ip netns exec fl env PYTHONPATH="$KVTI_ROOT/selftests" python3 "$D/flood.py" 10 6 >"$D/flood.out" 2>&1 &	# prfsha384: g2's
 flood=$!
 max_half=0
 while kill -0 $flood 2>/dev/null; do

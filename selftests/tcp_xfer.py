@@ -91,14 +91,7 @@ def main(argv):
         print("ready", flush=True)
         conn, _ = srv.accept()
         conn.settimeout(60)
-        h, n = hashlib.sha256(), 0
-        while True:
-            b = conn.recv(65536)
-            if not b:
-                break
-            h.update(b)
-            n += len(b)
-        print(h.hexdigest(), n, flush=True)
+        print(digest_of(conn), flush=True)
         return 0
     if len(argv) == 4 and argv[0] == "send":
         rnd = random.Random(7)

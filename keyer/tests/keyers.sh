@@ -19,6 +19,7 @@ set -u
 KEYER=$(readlink -f "$1")
 CTL=$(readlink -f "$2")
 . "$(dirname "$0")/lib.sh"
+IKEMSG=$(readlink -f "$(dirname "$0")/../../selftests")	# ikemsg.py
 need_jq keyers.sh
 in_netns "$0" "$@"
 workdir keyers
@@ -466,27 +467,16 @@ if command -v python3 >/dev/null; then
 	# max-half-open = 1: a second IKE_SA_INIT is refused while one hangs.
 	printf 'max-half-open = 1\n' >>"$T/b.conf"
 	start b
-	answer=$(python3 - "$PORT" <<-'EOP'
-	import os, socket, struct, sys
+	answer=$(PYTHONPATH="$IKEMSG" python3 - "$PORT" <<-'EOP'
+	import socket, sys
+	from ikemsg import sa_init
 	port = int(sys.argv[1])
 	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 	s.bind(("127.0.0.2", 0))
 	s.settimeout(1)
-	def init(ispi):
-	    # SA (one proposal: x25519 with chacha20poly1305, prfsha256), KE, Ni
-	    xf = [(1, 28, b""), (2, 5, b""), (4, 31, b"")]
-	    xfs = b""
-	    for i, (t, id, a) in enumerate(xf):
-	        xfs += struct.pack("!BBHBBH", 3 if i + 1 < len(xf) else 0, 0, 8, t, 0, id)
-	    prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, len(xf)) + xfs
-	    sa = struct.pack("!BBH", 34, 0, 4 + len(prop)) + prop
-	    ke = struct.pack("!BBHHH", 40, 0, 8 + 32, 31, 0) + os.urandom(32)
-	    ni = struct.pack("!BBH", 0, 0, 4 + 32) + os.urandom(32)
-	    body = sa + ke + ni
-	    return struct.pack("!QQBBBBII", ispi, 0, 33, 0x20, 34, 8, 0, 28 + len(body)) + body
 	got = []
 	for ispi in (11, 12):
-	    s.sendto(init(ispi), ("127.0.0.3", port))
+	    s.sendto(sa_init(ispi), ("127.0.0.3", port))
 	    try:
 	        m, _ = s.recvfrom(4096)
 	        got.append("answered" if m[16] == 33 else "refused")
@@ -508,37 +498,22 @@ if command -v python3 >/dev/null; then
 	conf b 127.0.0.3 127.0.0.2 "cookie key" $S3 $E3
 	printf 'max-half-open = 4\n' >>"$T/b.conf"
 	start b
-	answer=$(python3 - "$PORT" <<-'EOP'
-	import os, socket, struct, sys
+	answer=$(PYTHONPATH="$IKEMSG" python3 - "$PORT" <<-'EOP'
+	import os, socket, sys
+	from ikemsg import sa_init, answer
 	port = int(sys.argv[1])
 	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 	s.bind(("127.0.0.2", 0))
 	s.settimeout(1)
 	def init(ispi, ni, cookie=None):
-	    xf = [(1, 28, b""), (2, 5, b""), (4, 31, b"")]
-	    xfs = b""
-	    for i, (t, id, a) in enumerate(xf):
-	        xfs += struct.pack("!BBHBBH", 3 if i + 1 < len(xf) else 0, 0, 8, t, 0, id)
-	    prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, len(xf)) + xfs
-	    sa = struct.pack("!BBH", 34, 0, 4 + len(prop)) + prop
-	    ke = struct.pack("!BBHHH", 40, 0, 8 + 32, 31, 0) + os.urandom(32)
-	    no = struct.pack("!BBH", 0, 0, 4 + len(ni)) + ni
-	    body, first = sa + ke + no, 33
-	    if cookie is not None:
-	        body = struct.pack("!BBHBBH", 33, 0, 8 + len(cookie), 0, 0, 16390) + cookie + body
-	        first = 41
-	    return struct.pack("!QQBBBBII", ispi, 0, first, 0x20, 34, 8, 0, 28 + len(body)) + body
+	    return sa_init(ispi, ni, cookie)
 	def ask(m):
 	    s.sendto(m, ("127.0.0.3", port))
 	    try:
 	        r, _ = s.recvfrom(4096)
 	    except socket.timeout:
 	        return "dropped", None
-	    if r[16] == 33:
-	        return "answered", None
-	    if r[16] == 41 and struct.unpack("!H", r[34:36])[0] == 16390:
-	        return "cookie", r[36:]
-	    return "refused", None
+	    return answer(r)
 	got = [ask(init(21, os.urandom(32)))[0], ask(init(22, os.urandom(32)))[0]]
 	ni = os.urandom(32)
 	what, cookie = ask(init(23, ni))
