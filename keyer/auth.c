@@ -189,7 +189,9 @@ void auth_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *
 			child_free(c);
 		/* A static VTI without its CHILD SA carries nothing: end the IKE SA. */
 		sa_delete(sa);
+		return;
 	}
+	sa_crossed(sa);
 }
 
 int auth_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b)
@@ -232,6 +234,8 @@ int auth_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builde
 		log_info("child-sa failed %s peer %s: %s", sa_name(sa), sa_peer(sa, p),
 			 notify_name(err));
 		ike_add_notify(b, IKE_PROTO_NONE, NULL, 0, err, NULL, 0);
+		return 0;
 	}
+	sa_crossed(sa);
 	return 0;
 }

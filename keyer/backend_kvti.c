@@ -385,17 +385,22 @@ static int parse_idle(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-/* SA_GET, dumped for the tunnel: a handful of SAs, this one's idle time. */
+/*
+ * SA_GET of the one SA by its id: its idle time.  (DPD asks for each
+ * CHILD's two SAs; a dump of the tunnel each time cost as many replies
+ * as the tunnel has SAs.)
+ */
 static int k_sa_idle(void *ctx, const char *ifname, uint32_t id, uint64_t *idle)
 {
 	struct kvti_backend *b = ctx;
-	struct nl_msg *msg = request(b, KVTI_CMD_SA_GET, NLM_F_DUMP);
+	struct nl_msg *msg = request(b, KVTI_CMD_SA_GET, 0);
 	struct idle_query q = { .id = id };
 	int ret;
 
+	(void)ifname;
 	if (!msg)
 		return -1;
-	if (nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0) {
+	if (nla_put_u32(msg, KVTI_A_SA_ID, id) < 0) {
 		kvti_nl_msg_free(msg);
 		return -1;
 	}

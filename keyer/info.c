@@ -57,10 +57,15 @@ void info_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *
 		c = child_by_spi_in(sa, x->spi);
 		if (!c)
 			return;
-		/* Rekeyed: the peer may have sent on it until just now. */
-		if (c->state == CHILD_S_DELETING && !c->redundant && rekey_replaced(c))
+		/*
+		 * Rekeyed: the peer may have sent on it until just now, so its
+		 * inbound stays a little.  Our outbound moves to the peer's new
+		 * CHILD now, if it waits: the peer has deleted this one.
+		 */
+		if (c->state == CHILD_S_DELETING && !c->redundant && rekey_replaced(c)) {
+			rekey_successor_out(c);
 			rekey_retire(c);
-		else
+		} else
 			child_delete(c, x->idle ? "idle" : "deleted");
 		if (x->idle && LIST_EMPTY(&sa->children)) {
 			log_info("ike-sa idle %s peer %s: its last CHILD SA went idle, deleting",
@@ -141,7 +146,10 @@ int info_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builde
 				continue;
 			if (nspi < DELETE_MAX)
 				put_u32(spis + 4 * nspi++, c->spi_in);
-			child_delete(c, "deleted by the peer");
+			if (rekey_succeeded(c))
+				rekey_retire_deleted(c);
+			else
+				child_delete(c, "deleted by the peer");
 		}
 	}
 	if (delete_ike) {

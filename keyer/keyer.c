@@ -35,7 +35,9 @@ static void usage(FILE *f)
 		"  -s, --socket PATH   control socket (default: the config's control-socket)\n"
 		"      --passive       initiate only when told (control: up TUNNEL)\n"
 		"      --drop-responses N   testing: ignore the first N responses\n"
-		"      --drop-create-child N  testing: ignore the first N CREATE_CHILD_SA requests\n");
+		"      --drop-create-child N  testing: ignore the first N CREATE_CHILD_SA requests\n"
+		"      --delete-after-rekey   testing: DELETE a CHILD SA the peer rekeys at once\n"
+		"      --rekey-twice   testing: rekey each CHILD SA twice before deleting it\n");
 }
 
 /* Delete every IKE SA, then stop once they are gone (or at the deadline). */
@@ -131,7 +133,8 @@ static void teardown(struct keyer *k)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_DECOUPLED, OPT_PASSIVE, OPT_DROP, OPT_DROP_CC };
+	enum { OPT_CHECK = 256, OPT_DECOUPLED, OPT_PASSIVE, OPT_DROP, OPT_DROP_CC, OPT_DEL_REKEYED,
+	       OPT_REKEY_TWICE };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -142,6 +145,8 @@ int main(int argc, char **argv)
 		{ "passive", no_argument, NULL, OPT_PASSIVE },
 		{ "drop-responses", required_argument, NULL, OPT_DROP },
 		{ "drop-create-child", required_argument, NULL, OPT_DROP_CC },
+		{ "delete-after-rekey", no_argument, NULL, OPT_DEL_REKEYED },
+		{ "rekey-twice", no_argument, NULL, OPT_REKEY_TWICE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -164,6 +169,8 @@ int main(int argc, char **argv)
 		case OPT_PASSIVE: k.passive = true; break;
 		case OPT_DROP: k.drop_responses = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case OPT_DROP_CC: k.drop_create_child = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case OPT_DEL_REKEYED: k.delete_after_rekey = true; break;
+		case OPT_REKEY_TWICE: k.rekey_twice = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -120,6 +120,8 @@ struct keyer {
 	bool			 stopping;
 	unsigned int		 drop_responses;	/* testing: ignore the first N */
 	unsigned int		 drop_create_child;	/* testing: ... CREATE_CHILD_SA requests */
+	bool			 delete_after_rekey;	/* testing: as a peer of strongSwan #1458 */
+	bool			 rekey_twice;		/* testing: as a peer of strongSwan #2945 */
 	struct timer		 stop_timer;
 	uint8_t			 cookie_secret[2][32];	/* [version & 1]; init.c */
 	uint8_t			 cookie_version;	/* of the current secret; 0 = none yet */
@@ -159,6 +161,7 @@ void nat_float(struct ike_sa *sa);
 int nat_encap_sync(struct ike_sa *sa);
 void nat_follow(struct ike_sa *sa, const struct packet *pkt);
 void nat_keepalive_arm(struct ike_sa *sa);
+void nat_keepalive_fire(struct timer *t);
 
 /* msg.c */
 enum msg_window { WIN_NEW, WIN_RETRANSMIT, WIN_DROP };
@@ -184,6 +187,7 @@ const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const struct ipaddr *loc
 				       const struct ipaddr *remote);
 int sa_initiate(struct keyer *k, const struct cfg_tunnel *t);
 void sa_established(struct ike_sa *sa);
+void sa_crossed(struct ike_sa *sa);
 void sa_delete(struct ike_sa *sa);
 void sa_destroy(struct ike_sa *sa, const char *why);
 void sa_reap(struct keyer *k);
@@ -243,6 +247,8 @@ int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b);
 void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg);
 int rekey_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builder *b);
 void rekey_retire(struct child_sa *c);
+void rekey_retire_deleted(struct child_sa *c);
+bool rekey_succeeded(const struct child_sa *c);
 bool rekey_replaced(const struct child_sa *c);
 void rekey_successor_out(struct child_sa *old);
 void rekey_retire_fire(struct timer *t);

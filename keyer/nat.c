@@ -17,8 +17,9 @@
  *             SA there, and the tunnel's ESP with it: the NAT's mapping
  *             changed.  Never without a NAT (2.23: "MUST NOT" otherwise).
  *  keepalive  behind a NAT ourselves, a one-byte 0xff datagram to the
- *             peer every nat-keepalive seconds (20 by default, RFC 3948
- *             2.3), so the NAT's mapping outlives quiet periods.
+ *             peer when the tunnel sent nothing for nat-keepalive seconds
+ *             (20 by default, RFC 3948 2.3), so the NAT's mapping outlives
+ *             quiet periods.
  */
 #include <inttypes.h>
 
@@ -99,13 +100,39 @@ void nat_follow(struct ike_sa *sa, const struct packet *pkt)
 		nat_encap_sync(sa);
 }
 
-static void keepalive_fire(struct timer *t)
+/*
+ * Did one of the tunnel's outbound SAs send within the last @s seconds?
+ * Its ESP went in UDP through the same NAT mapping and kept it alive.
+ */
+static bool esp_sent_within(struct ike_sa *sa, uint32_t s)
+{
+	const struct backend_ops *be = sa->k->be;
+	const struct child_sa *c;
+	uint64_t idle;
+
+	if (!be->sa_idle)
+		return false;
+	LIST_FOREACH(c, &sa->children, entry)
+		if (c->out_installed &&
+		    be->sa_idle(sa->k->be_ctx, sa->ifname, c->kid_out, &idle) == 0 && idle < s)
+			return true;
+	return false;
+}
+
+/*
+ * RFC 3948 2.3: a keepalive only when nothing else went to the peer for
+ * the interval, as IOS does; traffic through the tunnel refreshes the
+ * mapping by itself.
+ */
+void nat_keepalive_fire(struct timer *t)
 {
 	struct ike_sa *sa = container_of(t, struct ike_sa, natka);
+	uint32_t every = sa->k->cfg->nat_keepalive;
 
-	if (sa->state != IKE_S_ESTABLISHED || !sa->k->cfg->nat_keepalive)
+	if (sa->state != IKE_S_ESTABLISHED || !every)
 		return;
-	net_keepalive(sa->k, &sa->local, &sa->remote, sa->rport);
+	if (!esp_sent_within(sa, every))
+		net_keepalive(sa->k, &sa->local, &sa->remote, sa->rport);
 	nat_keepalive_arm(sa);
 }
 
@@ -113,7 +140,6 @@ void nat_keepalive_arm(struct ike_sa *sa)
 {
 	uint32_t every = sa->k->cfg->nat_keepalive;
 
-	sa->natka.fire = keepalive_fire;
 	if (!sa->nat_local || !every || sa->lport != sa->k->cfg->natt_port)
 		return;
 	timer_set(&sa->k->loop, &sa->natka, (uint64_t)every * 1000);

@@ -55,6 +55,20 @@ static struct child_sa *successor(struct child_sa *old, bool we_made)
 	return NULL;
 }
 
+/*
+ * The peer's new CHILD @c will not be used: it lost a collision (2.8.1),
+ * or the peer rekeyed the same old CHILD again (strongSwan #2945).  Its
+ * outbound is never installed, and its maker deletes it (or its hard
+ * lifetime does).
+ */
+static void supersede(struct child_sa *c)
+{
+	c->redundant = true;
+	buf_free(c->pending_out);
+	c->pending_out = NULL;
+	timer_stop(&c->ike->k->loop, &c->out_wait);
+}
+
 static uint16_t pfs_group(const struct child_sa *old)
 {
 	const struct cfg_ipsec_profile *ip = old->ike->tunnel->ipsec;
@@ -75,22 +89,12 @@ bool rekey_replaced(const struct child_sa *c)
 	return false;
 }
 
-/* Start rekeying @old; 0 also when there is nothing to do. */
-int rekey_child(struct child_sa *old, const char *why)
+/* A CREATE_CHILD_SA request that rekeys @old, queued. */
+static int queue_rekey(struct ike_sa *sa, struct child_sa *old)
 {
-	struct ike_sa *sa = old->ike;
 	struct ike_xchg *x;
 	struct child_sa *n;
 
-	if (old->state != CHILD_S_INSTALLED || sa->state != IKE_S_ESTABLISHED)
-		return 0;
-	if (sa->tunnel->ipsec->responder_only) {
-		log_debug("%s: CHILD SA 0x%08" PRIx32 " not rekeyed: responder-only", sa_name(sa),
-			  old->spi_in);
-		return 0;
-	}
-	if (successor(old, false))
-		return 0;	/* the peer is rekeying it; its DELETE will come */
 	n = child_new(sa);
 	if (!n)
 		return -1;
@@ -101,11 +105,64 @@ int rekey_child(struct child_sa *old, const char *why)
 	}
 	n->replaces = old;
 	n->we_initiated = true;
-	old->state = CHILD_S_REKEYING;
 	x->child = n;
+	msg_queue(sa, x);
+	return 0;
+}
+
+/* Is a rekey of @old by us, other than @n, still being negotiated? */
+static bool rekey_in_flight(const struct child_sa *old, const struct child_sa *n)
+{
+	const struct child_sa *c;
+
+	LIST_FOREACH(c, &old->ike->children, entry)
+		if (c != n && c->replaces == old && c->we_initiated && !c->redundant &&
+		    c->state == CHILD_S_INSTALLING)
+			return true;
+	return false;
+}
+
+/* Is a new CHILD in to replace @c (installed, not redundant)? */
+bool rekey_succeeded(const struct child_sa *c)
+{
+	const struct child_sa *o;
+
+	LIST_FOREACH(o, &c->ike->children, entry)
+		if (o->replaces == c && o->state == CHILD_S_INSTALLED && !o->redundant)
+			return true;
+	return false;
+}
+
+/* Start rekeying @old; 0 also when there is nothing to do. */
+int rekey_child(struct child_sa *old, const char *why)
+{
+	struct ike_sa *sa = old->ike;
+
+	/* A redundant CHILD (2.8.1) is its maker's to delete, not to rekey. */
+	if (old->state != CHILD_S_INSTALLED || old->redundant || sa->state != IKE_S_ESTABLISHED)
+		return 0;
+	if (sa->tunnel->ipsec->responder_only) {
+		log_debug("%s: CHILD SA 0x%08" PRIx32 " not rekeyed: responder-only", sa_name(sa),
+			  old->spi_in);
+		return 0;
+	}
+	if (successor(old, false))
+		return 0;	/* the peer is rekeying it; its DELETE will come */
+	old->state = CHILD_S_REKEYING;
 	log_info("child-sa rekeying %s spi in 0x%08" PRIx32 " out 0x%08" PRIx32 ": %s",
 		 sa_name(sa), old->spi_in, old->spi_out, why);
-	msg_queue(sa, x);
+	if (queue_rekey(sa, old) < 0) {
+		old->state = CHILD_S_INSTALLED;
+		return -1;
+	}
+	/*
+	 * Testing (--rekey-twice): a second request for the same CHILD before
+	 * the DELETE of it, as the peers of strongSwan #2945 did.  The DELETE
+	 * waits for both answers; the first new CHILD is then deleted too.
+	 */
+	if (sa->k->rekey_twice && queue_rekey(sa, old) == 0)
+		log_info("child-sa rekeying %s spi in 0x%08" PRIx32 " a second time (--rekey-twice)",
+			 sa_name(sa), old->spi_in);
 	return 0;
 }
 
@@ -200,6 +257,28 @@ void rekey_retire(struct child_sa *c)
 	timer_set(&c->ike->k->loop, &c->retire, REKEY_GRACE_MS);
 }
 
+/*
+ * The peer deleted @c, which a new CHILD replaces: our outbound moves to
+ * the new CHILD and @c's goes now, but @c's inbound stays REKEY_GRACE_MS
+ * for the peer's packets still on their way, or in asynchronous crypto,
+ * when its DELETE overtook them.
+ */
+void rekey_retire_deleted(struct child_sa *c)
+{
+	struct keyer *k = c->ike->k;
+
+	if (c->state == CHILD_S_DELETING && c->retire.when_ms)
+		return;		/* retiring already: a repeated DELETE */
+	rekey_successor_out(c);
+	if (c->out_installed) {
+		k->be->sa_del(k->be_ctx, c->ike->ifname, c->kid_out);
+		c->out_installed = false;
+	}
+	log_info("child-sa 0x%08" PRIx32 " %s deleted by the peer; its inbound retires in %d ms",
+		 c->spi_in, sa_name(c->ike), REKEY_GRACE_MS);
+	rekey_retire(c);
+}
+
 void rekey_retire_fire(struct timer *t)
 {
 	struct child_sa *c = container_of(t, struct child_sa, retire);
@@ -285,7 +364,7 @@ static int nonce_and_ke(const struct ike_msg *msg, struct dh *dh, struct chunk *
 void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg *msg)
 {
 	const struct cfg_ipsec_profile *ip = sa->tunnel->ipsec;
-	struct child_sa *n = x->child, *old = n ? n->replaces : NULL, *theirs;
+	struct child_sa *n = x->child, *old = n ? n->replaces : NULL, *theirs, *prev;
 	const struct ike_payload *pl = NULL;
 	struct child_payloads *cp = NULL;
 	struct proposal_choice choice;
@@ -316,7 +395,7 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 			return;
 		if (nt.type == IKE_N_TEMPORARY_FAILURE)
 			timer_set(&sa->k->loop, &old->retry, delay_jittered(REKEY_RETRY_MS));
-		else if (nt.type == IKE_N_CHILD_SA_NOT_FOUND) {
+		else if (nt.type == IKE_N_CHILD_SA_NOT_FOUND && old->state != CHILD_S_DELETING) {
 			/* The peer has no such CHILD: ours is of no use (2.25.1). */
 			old->state = CHILD_S_DELETING;
 			queue_delete(sa, old);
@@ -360,7 +439,10 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 		goto out;
 	}
 	if (!old) {
-		/* The old CHILD went meanwhile: the new one simply stays. */
+		/* The old CHILD went meanwhile (2.25.1): the new one simply stays. */
+		if (x->kind == XCHG_CHILD_REKEY)
+			log_info("child-sa rekey %s: the CHILD SA it replaces went meanwhile; "
+				 "0x%08" PRIx32 " carries on", sa_name(sa), n->spi_in);
 	} else if (lose) {
 		log_info("child-sa rekey collision %s: ours has the lowest nonce; deleting "
 			 "0x%08" PRIx32 ", the peer's 0x%08" PRIx32 " replaces 0x%08" PRIx32,
@@ -368,18 +450,27 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 		n->redundant = true;
 		n->state = CHILD_S_DELETING;
 		queue_delete(sa, n);
+	} else if (rekey_in_flight(old, n)) {
+		/* Another request of ours rekeys it too (--rekey-twice): the DELETE waits. */
 	} else {
 		if (theirs) {
 			log_info("child-sa rekey collision %s: the peer's 0x%08" PRIx32
 				 " has the lowest nonce; it deletes that one", sa_name(sa),
 				 theirs->spi_in);
-			theirs->redundant = true;
-			buf_free(theirs->pending_out);
-			theirs->pending_out = NULL;
-			timer_stop(&sa->k->loop, &theirs->out_wait);
+			supersede(theirs);
 		}
 		old->state = CHILD_S_DELETING;
 		queue_delete(sa, old);
+		/* An earlier new CHILD of ours for the same old one goes too. */
+		LIST_FOREACH(prev, &sa->children, entry)
+			if (prev != n && prev->replaces == old && prev->we_initiated &&
+			    !prev->redundant && prev->state == CHILD_S_INSTALLED) {
+				log_info("child-sa 0x%08" PRIx32 " %s was replaced again by 0x%08"
+					 PRIx32 "; deleting it", prev->spi_in, sa_name(sa), n->spi_in);
+				prev->redundant = true;
+				prev->state = CHILD_S_DELETING;
+				queue_delete(sa, prev);
+			}
 	}
 out:
 	buf_free(gir);
@@ -451,9 +542,30 @@ static uint16_t rekey_respond_child(struct ike_sa *sa, const struct ike_msg *req
 		goto out;
 	}
 	if (old) {
+		struct child_sa *prev;
+
+		/* The peer rekeys the same CHILD again before deleting it: the
+		 * newest replaces it, the earlier one is superseded. */
+		LIST_FOREACH(prev, &sa->children, entry)
+			if (prev != c && prev->replaces == old && !prev->we_initiated &&
+			    !prev->redundant) {
+				log_info("child-sa 0x%08" PRIx32 " %s rekeyed again by the peer: "
+					 "0x%08" PRIx32 " supersedes 0x%08" PRIx32, old->spi_in,
+					 sa_name(sa), c->spi_in, prev->spi_in);
+				supersede(prev);
+			}
 		timer_set(&sa->k->loop, &c->out_wait, REKEY_OUT_WAIT_MS);
 		if (old->state == CHILD_S_INSTALLED)
 			old->state = CHILD_S_REKEYING;
+		/*
+		 * Testing (--delete-after-rekey): delete the old CHILD at once,
+		 * as the peer of strongSwan #1458 did.  The DELETE leaves before
+		 * this answer, so the initiator sees it first.
+		 */
+		if (sa->k->delete_after_rekey) {
+			old->state = CHILD_S_DELETING;
+			queue_delete(sa, old);
+		}
 	}
 	choice.reply.spi_size = 4;
 	put_u32(choice.reply.spi, c->spi_in);

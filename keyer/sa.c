@@ -85,6 +85,7 @@ struct ike_sa *sa_new(struct keyer *k, enum ike_role role, const struct cfg_tunn
 	sa->half_open.fire = half_open_fire;
 	sa->rekey.fire = ike_rekey_fire;
 	sa->dpd.fire = dpd_fire;
+	sa->natka.fire = nat_keepalive_fire;
 	TAILQ_INIT(&sa->queue);
 	LIST_INIT(&sa->children);
 	if (role == IKE_ROLE_INITIATOR) {
@@ -218,6 +219,33 @@ void sa_established(struct ike_sa *sa)
 		 sa->ispi, sa->rspi, sa->algs, ike_id_str(&sa->local_id, l, sizeof(l)),
 		 ike_id_str(&sa->remote_id, r, sizeof(r)),
 		 sa->initial_contact ? " initial-contact" : "");
+}
+
+/*
+ * Both ends initiated at once and both IKE SAs came up, each with its
+ * CHILD SA (libreswan #2184): both ends must keep the same one.  As 2.8.1
+ * settles a CHILD rekey collision by nonce, the IKE SA with the lower
+ * initiator SPI (known to both) goes, and its initiator deletes it; the
+ * other end waits for that DELETE.  Called once @sa's CHILD is in.
+ */
+void sa_crossed(struct ike_sa *sa)
+{
+	char p[ADDR_STRLEN + 8];
+	struct ike_sa *o, *gone;
+
+	LIST_FOREACH(o, &sa->k->sas, all) {
+		if (o == sa || o->tunnel != sa->tunnel || o->state != IKE_S_ESTABLISHED ||
+		    !ipaddr_equal(&o->remote, &sa->remote) || !ipaddr_equal(&o->local, &sa->local))
+			continue;
+		gone = o->ispi < sa->ispi ? o : sa;
+		log_info("ike-sa crossed %s peer %s: both ends initiated; spi 0x%016" PRIx64
+			 " has the lower initiator SPI and goes, deleted by %s", sa_name(sa),
+			 sa_peer(sa, p), gone->ispi,
+			 gone->role == IKE_ROLE_INITIATOR ? "us" : "the peer");
+		if (gone->role == IKE_ROLE_INITIATOR)
+			sa_delete(gone);
+		return;
+	}
 }
 
 /* Tell the peer, then go; a half-open SA just goes. */

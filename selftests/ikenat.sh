@@ -52,7 +52,7 @@ for n in 1 2; do
 	ip -n g$n addr add 198.51.100.$n/32 peer 198.51.100.$((3 - n))/32 dev vti1
 done
 
-# conf N PEER LOCAL: g1 sends a NAT-keepalive every 5 s.
+# conf N PEER LOCAL: g1 sends a NAT-keepalive after 5 quiet seconds.
 conf() {
 	cat >"$D/g$1.conf" <<-EOF
 	${4:-}
@@ -92,9 +92,18 @@ check "ping g2 -> g1 through the tunnel" ping_ok 2 198.51.100.1
 check "TCP g1 -> g2, 2 MB, sha256 equal" xfer 1 198.51.100.2
 check "the capture at g2 saw ESP in UDP ($(wire esp-udp) packets)" test "$(wire esp-udp)" -gt 10
 check_eq "... and no raw ESP" 0 "$(wire esp)"
-check "g1's NAT-keepalives reach g2 through the NAT" eventually 15 \
+check "g1's NAT-keepalives reach g2 through the NAT once the tunnel is quiet" eventually 30 \
 	sh -c "grep -q '^keepalive 203.0.113.254 400[0-9][0-9] 203.0.113.2 4500 ' $D/wire"
 check "g1 counts the keepalives it sent" sh -c "[ \$('$CTL' $D/g1.sock stats | jq .nat_keepalives) -ge 1 ]"
+# RFC 3948 2.3, and IOS: no keepalive while ESP keeps the mapping alive.
+# 3 keepalive intervals of 2 echoes a second from g1: none sent (counted
+# from 2 s into the ping, so that one sent just before it does not count).
+ip netns exec g1 ping -q -c 36 -i 0.5 -W 2 198.51.100.2 >/dev/null &
+pid=$!
+sleep 2
+ka0=$(wire keepalive)
+wait $pid
+check_eq "no NAT-keepalive from g1 while its ESP flows (16 s)" "$ka0" "$(wire keepalive)"
 
 # The NAT forgets g1 and maps it elsewhere: g2 follows g1's next IKE message.
 check "the NAT now maps into 40100-40199" nat_rules 40100-40199

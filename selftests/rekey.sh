@@ -7,17 +7,22 @@
 # rekey with CREATE_CHILD_SA while a ping flood crosses the tunnel, and not
 # one echo is lost (make-before-break: the responder's new outbound SA waits
 # for the DELETE of the old one); the old SAs leave both kernels; a rekey
-# asked by hand from either side; and a real collision (2.8.1): with 300 ms
-# of netem delay on the wire both keyers rekey at once, both requests are in
-# flight together, both ends agree by the lowest nonce which new CHILD SA is
-# redundant, and one CHILD SA is left, the same on both sides; then both
-# rekey the IKE SA at once: each answers the other TEMPORARY_FAILURE, both
-# retry at jittered times, one IKE SA is left, the CHILD SA carried over
-# and no echo lost.  Last, g1
+# asked by hand from either side; and a real collision (2.8.1): both
+# keyers rekey while their IKE datagrams are held (nft), so that both
+# requests are out before either arrives, both ends agree by the lowest
+# nonce which new CHILD SA is redundant, and one CHILD SA is left, the same
+# on both sides; then both rekey the IKE SA the same way: each answers
+# the other TEMPORARY_FAILURE, both retry at jittered times, one IKE SA is
+# left, the CHILD SA carried over and no echo lost.  Then g1
 # responder-only: a capture shows it sends no IKE_SA_INIT nor
 # CREATE_CHILD_SA request over several byte lifetimes while g2's rekeys
 # succeed.  Then a soak: 20 rekeys in 40 s under pings, nothing lost,
-# memory and SA counts flat.
+# memory and SA counts flat.  Last, g2 restarted with testing options
+# plays the peers of strongSwan #1458 (DELETE of the CHILD being rekeyed
+# before the answer), #1896 (our lost request refused after the peer's
+# own rekey) and #2945 (the same CHILD rekeyed twice): one CHILD SA is
+# left each time, the right one, and traffic flows; and both keyers
+# initiate at once (libreswan #2184): one IKE SA is left, the same.
 #
 #   ns g1 (keyer g1)                                  ns g2 (keyer g2)
 #   vti1 198.51.100.1 ====== ESP, IPv4 outer ====== vti1 198.51.100.2
@@ -101,55 +106,80 @@ for n in 1 2; do
 		grep -q ' 60 received' "$D/ping.out"
 done
 
-# --- 3. a collision: both rekey while 300 ms of delay hold the requests --
-modprobe sch_netem 2>/dev/null
-if ip netns exec g1 tc qdisc add dev e1 root netem delay 300ms 2>/dev/null &&
-   ip netns exec g2 tc qdisc add dev e2 root netem delay 300ms; then
-	spis0=$(all_spis 1)
-	c0=$(($(n_logged 1 'rekey collision') + $(n_logged 2 'rekey collision')))
-	ip netns exec g1 ping -q -c 40 -i 0.1 -W 5 198.51.100.2 >"$D/ping.out" &
-	pid=$!
-	sleep 0.5
-	ctl 1 rekey vti1 >/dev/null &
-	cpid=$!
-	ctl 2 rekey vti1 >/dev/null
-	wait $cpid
-	check "collision: one CHILD SA left, new SPIs, paired" eventually 60 one_child "$spis0"
-	c1=$(($(n_logged 1 'rekey collision') + $(n_logged 2 'rekey collision')))
-	check "collision: both keyers saw it ($((c1 - c0)) log lines)" test $((c1 - c0)) = 2
-	check "collision: they agree which new CHILD SA is redundant" sh -c \
-		"{ grep -q 'ours has the lowest nonce' $D/g1.log && grep -q 'the peer.s .* has the lowest nonce' $D/g2.log; } ||
-		 { grep -q 'ours has the lowest nonce' $D/g2.log && grep -q 'the peer.s .* has the lowest nonce' $D/g1.log; }"
-	wait $pid
-	check "collision: no echo lost ($(grep -o '[0-9]* received' "$D/ping.out"))" \
-		grep -q ' 40 received' "$D/ping.out"
-	# Both rekey the IKE SA at once: each, its own rekey out, answers the
-	# other's TEMPORARY_FAILURE, and both try again 3-6 s later at jittered
-	# times until one goes first (ikerekey.c); the CHILD SA moves untouched.
-	ike0=$(ike_spis 1)
-	spis0=$(all_spis 1)
-	t0=$(($(n_logged 1 'answered TEMPORARY_FAILURE') + $(n_logged 2 'answered TEMPORARY_FAILURE')))
-	ip netns exec g1 ping -q -c 150 -i 0.1 -W 5 198.51.100.2 >"$D/ping.out" &
-	pid=$!
-	sleep 0.5
-	ctl 1 rekey-ike vti1 >/dev/null &
-	cpid=$!
-	ctl 2 rekey-ike vti1 >/dev/null
-	wait $cpid
-	check "IKE collision: one IKE SA on each side, the same, new SPIs" eventually 60 ike_rekeyed "$ike0"
-	t1=$(($(n_logged 1 'answered TEMPORARY_FAILURE') + $(n_logged 2 'answered TEMPORARY_FAILURE')))
-	check "IKE collision: both answered the other TEMPORARY_FAILURE ($((t1 - t0)) in all)" \
-		test $((t1 - t0)) -ge 2
-	check_eq "IKE collision: the CHILD SA moved untouched" "$spis0" "$(all_spis 1)"
-	wait $pid
-	check "IKE collision: no echo lost ($(grep -o '[0-9]* received' "$D/ping.out"))" \
-		grep -q ' 150 received' "$D/ping.out"
-	ip netns exec g1 tc qdisc del dev e1 root
-	ip netns exec g2 tc qdisc del dev e2 root
-	check "collision: the tunnel still answers" ping_ok 1 198.51.100.2
-else
-	echo "    # SKIP collision: no netem (sch_netem) in this kernel"
-fi
+# --- 3. collisions: each end's request reaches the other first -----------
+# Forced with nft, not with a delay raced against processes starting:
+# block N all|answers|none: gN drops every IKE datagram it sends (UDP 500),
+# only its answers (the IKE header's R flag), or nothing.  ESP passes.
+block() {
+	local what='udp dport 500'
+	case $2 in
+	none) ip netns exec g$1 nft delete table inet hold; return ;;
+	answers) what='udp dport 500 @th,216,8 & 0x20 == 0x20' ;;	# UDP 8 + flags at 19
+	esac
+	printf 'table inet hold; delete table inet hold; table inet hold { chain out { type filter hook output priority 0; %s drop; }; }\n' \
+		"$what" | ip netns exec g$1 nft -f -
+}
+# both_logged PATTERN G1-COUNT G2-COUNT: each keyer logged PATTERN anew
+both_logged() { [ "$(n_logged 1 "$1")" -gt "$2" ] && [ "$(n_logged 2 "$1")" -gt "$3" ]; }
+counts() { echo "$(n_logged 1 "$1") $(n_logged 2 "$1")"; }
+# crossed CMD SENT [ANSWERED]: control CMD vti1 on both keyers with all
+# IKE blocked, until both logged SENT anew (their requests are out); with
+# ANSWERED, then only answers blocked until both logged ANSWERED anew
+# (each has handled the other's request, retransmitted); then nothing
+# blocked: the retransmissions are answered from the cache, so each end
+# has the other's request before the answer to its own.
+crossed() {
+	local s a st=0
+	s=$(counts "$2") a=$(counts "${3:-^$}")
+	block 1 all && block 2 all || return 1
+	ctl 1 "$1" vti1 >/dev/null
+	ctl 2 "$1" vti1 >/dev/null
+	eventually 20 both_logged "$2" $s || st=1
+	if [ -n "$3" ] && [ $st = 0 ]; then
+		block 1 answers && block 2 answers || st=1
+		eventually 40 both_logged "$3" $a || st=1
+	fi
+	block 1 none
+	block 2 none
+	return $st
+}
+
+spis0=$(all_spis 1)
+c0=$(($(n_logged 1 'rekey collision') + $(n_logged 2 'rekey collision')))
+ip netns exec g1 ping -q -c 60 -i 0.1 -W 5 198.51.100.2 >"$D/ping.out" &
+pid=$!
+sleep 0.5
+check "collision: both rekey vti1; each answers the other's request before its own answer comes" \
+	crossed rekey 'child-sa rekeying' 'child-sa installed .*(rekey)'
+check "collision: one CHILD SA left, new SPIs, paired" eventually 60 one_child "$spis0"
+c1=$(($(n_logged 1 'rekey collision') + $(n_logged 2 'rekey collision')))
+check "collision: both keyers saw it ($((c1 - c0)) log lines)" test $((c1 - c0)) = 2
+check "collision: they agree which new CHILD SA is redundant" sh -c \
+	"{ grep -q 'ours has the lowest nonce' $D/g1.log && grep -q 'the peer.s .* has the lowest nonce' $D/g2.log; } ||
+	 { grep -q 'ours has the lowest nonce' $D/g2.log && grep -q 'the peer.s .* has the lowest nonce' $D/g1.log; }"
+wait $pid
+check "collision: no echo lost ($(grep -o '[0-9]* received' "$D/ping.out"))" \
+	grep -q ' 60 received' "$D/ping.out"
+# Both rekey the IKE SA at once: each, its own rekey out, answers the
+# other's TEMPORARY_FAILURE, and both try again 3-6 s later at jittered
+# times until one goes first (ikerekey.c); the CHILD SA moves untouched.
+ike0=$(ike_spis 1)
+spis0=$(all_spis 1)
+t0=$(($(n_logged 1 'answered TEMPORARY_FAILURE') + $(n_logged 2 'answered TEMPORARY_FAILURE')))
+ip netns exec g1 ping -q -c 150 -i 0.1 -W 5 198.51.100.2 >"$D/ping.out" &
+pid=$!
+sleep 0.5
+check "IKE collision: both rekey the IKE SA; each answers the other's request first" \
+	crossed rekey-ike 'ike-sa rekeying' 'answered TEMPORARY_FAILURE'
+check "IKE collision: one IKE SA on each side, the same, new SPIs" eventually 60 ike_rekeyed "$ike0"
+t1=$(($(n_logged 1 'answered TEMPORARY_FAILURE') + $(n_logged 2 'answered TEMPORARY_FAILURE')))
+check "IKE collision: both answered the other TEMPORARY_FAILURE ($((t1 - t0)) in all)" \
+	test $((t1 - t0)) -ge 2
+check_eq "IKE collision: the CHILD SA moved untouched" "$spis0" "$(all_spis 1)"
+wait $pid
+check "IKE collision: no echo lost ($(grep -o '[0-9]* received' "$D/ping.out"))" \
+	grep -q ' 150 received' "$D/ping.out"
+check "collision: the tunnel still answers" ping_ok 1 198.51.100.2
 
 # --- 4. responder-only (../shared/cisco/001_1f826fb90b264e82.txt: "it will
 # not initiate IKE main, aggressive, or quick modes ... nor will it rekey
@@ -222,6 +252,111 @@ check "soak: no echo lost" grep -q ' 900 received' "$D/ping.out"
 check "soak: the module holds as many SAs as before ($sas0 -> $sas1)" test "$sas1" = "$sas0"
 check "soak: keyer memory flat (growth under 256 kB: g1 $((rss11 - rss10)), g2 $((rss21 - rss20)))" \
 	test $((rss11 - rss10)) -lt 256 -a $((rss21 - rss20)) -lt 256
+
+# --- 6. peers that misbehave as in the strongSwan threads ----------------
+# g2 restarts with a testing option that makes it the peer of the thread;
+# g1 is the keyer under test.  README's "Rekey threads" maps each thread
+# to its test.
+no_ike1() { ! ike_up 1 vti1; }
+restart2() { # OPTIONS...: g2 again with OPTIONS, g1 keys vti1 to it
+	stop 2 || true
+	eventually 30 no_ike1 || return 1
+	start 2 --passive "$@" || return 1
+	ctl 1 up vti1 >/dev/null && eventually 60 one_child ""
+}
+# pinged N: a ping of N echoes at 20/s from g1 in the background ($pid)
+pinged() {
+	ip netns exec g1 ping -q -c "$1" -i 0.05 -W 5 198.51.100.2 >"$D/ping.out" &
+	pid=$!
+	sleep 0.5
+}
+received() { grep -o '[0-9]* received' "$D/ping.out"; }
+
+# strongSwan #1458: the peer answers our rekey and DELETEs the CHILD being
+# rekeyed at once; the DELETE arrives first.  2.25.1: answer the DELETE,
+# then install the new CHILD from the answer.  (strongSwan 5.8 deleted
+# both and the tunnel was dead.)
+check "#1458: g2 again with --delete-after-rekey" restart2 --delete-after-rekey
+spis0=$(all_spis 1)
+n0=$(n_logged 1 'went meanwhile')
+pinged 60
+check "#1458: g1 rekey vti1" ctl 1 rekey vti1
+check "#1458: one CHILD SA left, new SPIs, paired" eventually 30 one_child "$spis0"
+check "#1458: g1 took the DELETE first, then installed the new CHILD SA" \
+	test "$(n_logged 1 'went meanwhile')" = $((n0 + 1))
+wait $pid
+check "#1458: the tunnel carries on ($(received) of 60 during the rekey)" ping_ok 1 198.51.100.2
+
+# strongSwan #1896: both rekey at once, g1's request is lost, and its
+# retransmission reaches g2 after g2's own rekey: g2 answers
+# TEMPORARY_FAILURE (it is deleting the CHILD) and DELETEs the old CHILD.
+# g1 must then send on g2's new CHILD at once, not after DPD or the next
+# rekey (strongSwan 5.9 never installed that outbound SA).
+refusals() { grep -cE 'rekey failed .*(TEMPORARY_FAILURE|CHILD_SA_NOT_FOUND)' "$D/g1.log"; }
+refused_since() { [ "$(refusals)" -gt "$1" ]; }
+g2_dropped_one() { ctl 2 stats | jq -e '.drops.testing == 1'; }
+check "#1896: g2 again, ignoring the first CREATE_CHILD_SA it receives" \
+	restart2 --drop-create-child 1
+# Both requests out with all IKE blocked; then g2's IKE flows while g1's
+# stays blocked until g1 has answered g2's request; then g1's first
+# request to reach g2 is the one g2 ignores, and the next is refused.
+spis0=$(all_spis 1)
+f0=$(refusals)
+pinged 100
+s=$(counts 'child-sa rekeying') a=$(counts 'child-sa installed .*(rekey)')
+block 1 all
+block 2 all
+ctl 1 rekey vti1 >/dev/null
+ctl 2 rekey vti1 >/dev/null
+check "#1896: both rekey vti1 with all IKE blocked" eventually 20 both_logged 'child-sa rekeying' $s
+block 2 none
+g1_answered() { [ "$(n_logged 1 'child-sa installed .*(rekey)')" -gt "${a% *}" ]; }
+check "#1896: g2's IKE unblocked: g1 answers g2's request (g1 still blocked)" eventually 40 g1_answered
+block 1 none
+check "#1896: one CHILD SA left, new SPIs, paired" eventually 30 one_child "$spis0"
+check "#1896: g2 dropped the first request of g1's it received" g2_dropped_one
+check "#1896: g1's next retransmission was refused (TEMPORARY_FAILURE or CHILD_SA_NOT_FOUND)" \
+	eventually 40 refused_since "$f0"
+wait $pid
+check "#1896: no echo lost ($(received))" grep -q ' 100 received' "$D/ping.out"
+
+# strongSwan #2945: the peer rekeys the same CHILD twice before deleting
+# it, then deletes the old CHILD and the first replacement.  The second
+# replacement must be the one left (strongSwan crashed when the first
+# went, 5 minutes later).
+check "#2945: g2 again with --rekey-twice" restart2 --rekey-twice
+spis0=$(all_spis 1)
+pinged 60
+check "#2945: g2 rekey vti1 (twice)" ctl 2 rekey vti1
+check "#2945: one CHILD SA left, new SPIs, paired" eventually 30 one_child "$spis0"
+sup=$(sed -n 's/.*rekeyed again by the peer: \(0x[0-9a-f]*\) supersedes.*/\1/p' "$D/g1.log" | tail -n1)
+check_eq "#2945: g1 keeps the second replacement" "$sup" "$(printf '0x%08x' "$(spis 1 vti1 in)")"
+check "#2945: g2 deleted its first replacement" logged 2 'was replaced again by'
+wait $pid
+check "#2945: no echo lost ($(received))" grep -q ' 60 received' "$D/ping.out"
+check "#2945: g1 still answers its control socket" ctl 1 show
+
+# libreswan #2184: both ends initiate at once (both IKE_SA_INITs out before
+# either arrives): two IKE SAs come up, each with a CHILD SA.
+# Both ends keep the same one, the other's initiator deletes it; one IKE
+# SA and one CHILD SA pair are left, the same on both sides.
+one_ike() { # the same single established IKE SA on both sides
+	local a b
+	a=$(ike_spis 1) b=$(ike_spis 2)
+	[ -n "$a" ] && [ "${a#* }" = "$a" ] && [ "$a" = "$b" ] && ike_up 1 vti1 && ike_up 2 vti1
+}
+check "#2184: g1 lets its IKE SA go" ctl 1 down vti1
+check "#2184: ... and nothing is left" eventually 30 both_have vti1 0
+x0=$(($(n_logged 1 'ike-sa crossed') + $(n_logged 2 'ike-sa crossed')))
+check "#2184: both bring vti1 up, both IKE_SA_INITs out before either arrives" \
+	crossed up 'ike-sa initiate'
+check "#2184: one IKE SA left, the same on both sides" eventually 60 one_ike
+check "#2184: one CHILD SA pair, paired both ways" eventually 30 one_child ""
+x1=$(($(n_logged 1 'ike-sa crossed') + $(n_logged 2 'ike-sa crossed')))
+check "#2184: both keyers saw the crossing ($((x1 - x0)) log lines)" test $((x1 - x0)) = 2
+crossed_spi() { grep 'ike-sa crossed' "$D/g$1.log" | tail -n1 | grep -o 'spi 0x[0-9a-f]*'; }
+check_eq "#2184: ... and named the same IKE SA to go" "$(crossed_spi 1)" "$(crossed_spi 2)"
+check "#2184: the tunnel answers" ping_ok 1 198.51.100.2
 
 check "no refusal by the kernel logged" no_kernel_refusal
 check "keyer g1 exits 0 on SIGTERM" stop 1
