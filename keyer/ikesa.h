@@ -107,6 +107,7 @@ struct child_sa {
 	struct ike_ts		 tsi[IKE_MAX_TS], tsr[IKE_MAX_TS];	/* as agreed */
 	size_t			 ntsi, ntsr;
 	struct child_sa		*replaces;		/* make-before-break rekey */
+	uint32_t		 replaces_spi;		/* its spi_in, kept when it is gone */
 	bool			 we_initiated;		/* of the exchange that made it */
 	bool			 out_installed;		/* kid_out is a kernel SA */
 	bool			 redundant;		/* lost a rekey collision (2.8.1) */

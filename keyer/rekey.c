@@ -78,6 +78,23 @@ static uint16_t pfs_group(const struct child_sa *old)
 	return proposal_first_dh(ip->props, ip->nprops);
 }
 
+/*
+ * The peer's new CHILD for the CHILD that @n replaced, once that one is
+ * gone (the peer deleted it, or its grace ran out): found by its SPI.
+ */
+static struct child_sa *successor_gone(const struct child_sa *n)
+{
+	struct child_sa *c;
+
+	if (!n->replaces_spi)
+		return NULL;
+	LIST_FOREACH(c, &n->ike->children, entry)
+		if (c != n && c->replaces_spi == n->replaces_spi && !c->we_initiated &&
+		    !c->redundant && c->state == CHILD_S_INSTALLED)
+			return c;
+	return NULL;
+}
+
 /* Has a CHILD been made to replace @c (by either end)? */
 bool rekey_replaced(const struct child_sa *c)
 {
@@ -104,6 +121,7 @@ static int queue_rekey(struct ike_sa *sa, struct child_sa *old)
 		return -1;
 	}
 	n->replaces = old;
+	n->replaces_spi = old->spi_in;
 	n->we_initiated = true;
 	x->child = n;
 	msg_queue(sa, x);
@@ -426,7 +444,7 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 	proposal_format(&choice.reply, n->algs, sizeof(n->algs));
 
 	/* 2.8.1: did the peer rekey it too, and whose new CHILD is redundant? */
-	theirs = old ? successor(old, false) : NULL;
+	theirs = old ? successor(old, false) : successor_gone(n);
 	lose = false;
 	if (theirs) {
 		struct chunk lo = nonce_cmp(chunk_of(x->nonce), nr) < 0 ? chunk_of(x->nonce) : nr;
@@ -438,18 +456,28 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 		rekey_failed(sa, x, old, "the backend refused the new SAs");
 		goto out;
 	}
-	if (!old) {
-		/* The old CHILD went meanwhile (2.25.1): the new one simply stays. */
-		if (x->kind == XCHG_CHILD_REKEY)
-			log_info("child-sa rekey %s: the CHILD SA it replaces went meanwhile; "
-				 "0x%08" PRIx32 " carries on", sa_name(sa), n->spi_in);
-	} else if (lose) {
+	if (lose) {
 		log_info("child-sa rekey collision %s: ours has the lowest nonce; deleting "
 			 "0x%08" PRIx32 ", the peer's 0x%08" PRIx32 " replaces 0x%08" PRIx32,
-			 sa_name(sa), n->spi_in, theirs->spi_in, old->spi_in);
+			 sa_name(sa), n->spi_in, theirs->spi_in, n->replaces_spi);
 		n->redundant = true;
 		n->state = CHILD_S_DELETING;
 		queue_delete(sa, n);
+	} else if (!old || old->retire.when_ms) {
+		/*
+		 * The old CHILD went meanwhile, or retires: the peer deleted it
+		 * (2.25.1, strongSwan #1458), maybe after winning a collision.
+		 * The new one stays; a losing one of the peer's is its to delete.
+		 */
+		if (theirs) {
+			log_info("child-sa rekey collision %s: the peer's 0x%08" PRIx32
+				 " has the lowest nonce; it deletes that one", sa_name(sa),
+				 theirs->spi_in);
+			supersede(theirs);
+		}
+		if (x->kind == XCHG_CHILD_REKEY)
+			log_info("child-sa rekey %s: the CHILD SA it replaces went meanwhile; "
+				 "0x%08" PRIx32 " carries on", sa_name(sa), n->spi_in);
 	} else if (rekey_in_flight(old, n)) {
 		/* Another request of ours rekeys it too (--rekey-twice): the DELETE waits. */
 	} else {
@@ -534,6 +562,7 @@ static uint16_t rekey_respond_child(struct ike_sa *sa, const struct ike_msg *req
 	c->suite = choice.suite;
 	c->spi_out = get_u32(choice.peer_spi);
 	c->replaces = old;
+	c->replaces_spi = old ? old->spi_in : 0;
 	proposal_format(&choice.reply, c->algs, sizeof(c->algs));
 	/* A rekey holds the outbound back; a new CHILD has nothing to wait for. */
 	if (child_install(sa, c, gir ? chunk_of(gir) : (struct chunk){ NULL, 0 }, ni,

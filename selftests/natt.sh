@@ -143,7 +143,7 @@ check_match "tunnel show: socket attached" \
 check_eq "JSON: socket true on vti2 and vti6" "true true" "$(socket_of k vti2) $(socket_of k vti6)"
 
 # --- 1. kvti <-> XFRM over IPv4, in UDP only
-$K $NATT capture k0 10 20 4 >"$LOG/cap4" 2>&1 &
+$K $NATT capture k0 10 $((20 * KVTI_SLOW)) 4 >"$LOG/cap4" 2>&1 &
 cap=$!
 eventually 30 grep -q ready "$LOG/cap4"
 check "IPv4 outer: ping kvti -> XFRM" $K ping -c 3 -i 0.2 -W 2 198.51.100.2
@@ -229,7 +229,7 @@ check_eq "nothing changed on vti1" "$before" \
 check "and it still carries traffic" $K ping -c 1 -W 2 198.51.100.2
 
 # --- 6. kvti <-> XFRM over IPv6
-$K $NATT capture k0 8 20 6 >"$LOG/cap6" 2>&1 &
+$K $NATT capture k0 8 $((20 * KVTI_SLOW)) 6 >"$LOG/cap6" 2>&1 &
 cap=$!
 eventually 30 grep -q ready "$LOG/cap6"
 check "IPv6 outer: ping kvti -> XFRM" $K ping -c 2 -i 0.2 -W 2 198.51.100.6

@@ -112,6 +112,22 @@ fi
 echo "  BUILD   bzImage modules (-j$JOBS; about 40 minutes on 2 cores)"
 make -s -j"$JOBS" bzImage modules >"$DIR/build.log" 2>&1 || {
 	tail -n 40 "$DIR/build.log" >&2; exit 1; }
+# A build interrupted at the wrong moment leaves an object whose exports
+# have no version (CRC 0 in Module.symvers); the modules that use them
+# then fail to load ("no symbol version for ...").  Rebuild those
+# directories once, then refuse to go on if any is left.
+unversioned() { awk '$1 == "0x00000000" { print $3 }' Module.symvers | sort -u; }
+bad=$(unversioned)
+if [ -n "$bad" ]; then
+	echo "  REBUILD $(echo $bad) (exports without a version: an interrupted build)"
+	for m in $bad; do
+		rm -f "$(dirname "$m")"/*.o "$(dirname "$m")"/.*.o.cmd "$m.ko"
+	done
+	make -s -j"$JOBS" modules >>"$DIR/build.log" 2>&1 || {
+		tail -n 40 "$DIR/build.log" >&2; exit 1; }
+	bad=$(unversioned)
+	[ -z "$bad" ] || { echo "debug-kernel: exports still without a version in $bad" >&2; exit 1; }
+fi
 release=$(make -s kernelrelease)
 rm -rf "$DIR/root"
 make -s INSTALL_MOD_PATH="$DIR/root" INSTALL_MOD_STRIP=1 modules_install >/dev/null
