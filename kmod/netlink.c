@@ -42,7 +42,17 @@ static const struct genl_multicast_group kvti_mcgrps[] = {
 	},
 };
 
-/* Set under RTNL when the module starts to unload: no new tunnels. */
+/*
+ * Set when the module starts to unload, with kvti_ops_sem held for writing
+ * (and RTNL): from then on no request runs.  Every doit holds kvti_ops_sem
+ * for reading (kvti_pre_doit to kvti_post_doit), so setting the flag also
+ * waits for the requests in flight.  Without it a request that does not
+ * take RTNL (SPI_ALLOC) could reach a namespace's struct kvti_net after
+ * unregister_pernet_device() freed it and before the family is gone (a
+ * KASAN use-after-free seen with rmmod under SA churn).  Dumps hold a
+ * reference on the module, so rmmod cannot start under one.
+ */
+static DECLARE_RWSEM(kvti_ops_sem);
 static bool kvti_unloading;
 
 #define ADDR_POLICY { .type = NLA_BINARY, .len = sizeof(struct in6_addr) }
@@ -841,6 +851,24 @@ static const struct genl_ops kvti_ops[] = {
 	},
 };
 
+static int kvti_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			 struct genl_info *info)
+{
+	down_read(&kvti_ops_sem);
+	if (kvti_unloading) {
+		up_read(&kvti_ops_sem);
+		NL_SET_ERR_MSG(info->extack, "kvti is being unloaded");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void kvti_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			   struct genl_info *info)
+{
+	up_read(&kvti_ops_sem);
+}
+
 static struct genl_family kvti_family __ro_after_init = {
 	.name		= KVTI_GENL_NAME,
 	.version	= KVTI_GENL_VERSION,
@@ -849,6 +877,8 @@ static struct genl_family kvti_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= kvti_ops,
 	.n_ops		= ARRAY_SIZE(kvti_ops),
+	.pre_doit	= kvti_pre_doit,
+	.post_doit	= kvti_post_doit,
 	.mcgrps		= kvti_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(kvti_mcgrps),
 };
@@ -858,12 +888,14 @@ int __init kvti_netlink_init(void)
 	return genl_register_family(&kvti_family);
 }
 
-/* First step of unloading: refuse new tunnels from now on. */
+/* First step of unloading: no request from now on, none still running. */
 void kvti_netlink_stop(void)
 {
+	down_write(&kvti_ops_sem);
 	rtnl_lock();
 	kvti_unloading = true;
 	rtnl_unlock();
+	up_write(&kvti_ops_sem);
 }
 
 void kvti_netlink_exit(void)
