@@ -456,6 +456,11 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 		rekey_failed(sa, x, old, "the backend refused the new SAs");
 		goto out;
 	}
+	if (theirs && !lose) {
+		log_info("child-sa rekey collision %s: the peer's 0x%08" PRIx32
+			 " has the lowest nonce; it deletes that one", sa_name(sa), theirs->spi_in);
+		supersede(theirs);
+	}
 	if (lose) {
 		log_info("child-sa rekey collision %s: ours has the lowest nonce; deleting "
 			 "0x%08" PRIx32 ", the peer's 0x%08" PRIx32 " replaces 0x%08" PRIx32,
@@ -469,24 +474,12 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 		 * (2.25.1, strongSwan #1458), maybe after winning a collision.
 		 * The new one stays; a losing one of the peer's is its to delete.
 		 */
-		if (theirs) {
-			log_info("child-sa rekey collision %s: the peer's 0x%08" PRIx32
-				 " has the lowest nonce; it deletes that one", sa_name(sa),
-				 theirs->spi_in);
-			supersede(theirs);
-		}
 		if (x->kind == XCHG_CHILD_REKEY)
 			log_info("child-sa rekey %s: the CHILD SA it replaces went meanwhile; "
 				 "0x%08" PRIx32 " carries on", sa_name(sa), n->spi_in);
 	} else if (rekey_in_flight(old, n)) {
 		/* Another request of ours rekeys it too (--rekey-twice): the DELETE waits. */
 	} else {
-		if (theirs) {
-			log_info("child-sa rekey collision %s: the peer's 0x%08" PRIx32
-				 " has the lowest nonce; it deletes that one", sa_name(sa),
-				 theirs->spi_in);
-			supersede(theirs);
-		}
 		old->state = CHILD_S_DELETING;
 		queue_delete(sa, old);
 		/* An earlier new CHILD of ours for the same old one goes too. */
