@@ -43,8 +43,8 @@ static const struct genl_multicast_group kvti_mcgrps[] = {
 };
 
 /*
- * Set when the module starts to unload, with kvti_ops_sem held for writing
- * (and RTNL): from then on no request runs.  Every doit holds kvti_ops_sem
+ * Set when the module starts to unload, with kvti_ops_sem held for writing:
+ * from then on no request runs.  Every doit holds kvti_ops_sem
  * for reading (kvti_pre_doit to kvti_post_doit), so setting the flag also
  * waits for the requests in flight.  Without it a request that does not
  * take RTNL (SPI_ALLOC) could reach a namespace's struct kvti_net after
@@ -572,10 +572,6 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	rtnl_lock();
-	if (kvti_unloading) {
-		err = -ENODEV;
-		goto out_unlock;
-	}
 	if (attrs[KVTI_A_TEMPLATE_IFINDEX]) {
 		struct net_device *dev;
 
@@ -892,9 +888,7 @@ int __init kvti_netlink_init(void)
 void kvti_netlink_stop(void)
 {
 	down_write(&kvti_ops_sem);
-	rtnl_lock();
 	kvti_unloading = true;
-	rtnl_unlock();
 	up_write(&kvti_ops_sem);
 }
 
