@@ -70,7 +70,8 @@ struct backend_ops {
 	void		(*spi_free)(void *ctx, const char *ifname, uint32_t spi);
 	int		(*sa_add)(void *ctx, const struct kernel_sa *sa, uint32_t *id);
 	int		(*sa_del)(void *ctx, const char *ifname, uint32_t id);
-	/* Seconds since the kernel SA @id last carried a packet (DPD). */
+	/* Seconds since the kernel SA @id last carried a packet (DPD, NAT
+	 * keepalives, idle timer); UINT64_MAX if it never carried one. */
 	int		(*sa_idle)(void *ctx, const char *ifname, uint32_t id, uint64_t *idle);
 	/* Every SA on @ifname: what a previous keyer left (start, reload);
 	 * NULL where nothing outlives the process (decoupled). */

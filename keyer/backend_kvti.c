@@ -370,6 +370,22 @@ struct idle_query {
 	bool		found;
 };
 
+/* Packets an SA carried, either way; 0 when the module did not say. */
+static uint64_t sa_packets(struct nlattr *stats)
+{
+	struct nlattr *a;
+	uint64_t n = 0;
+	int rem;
+
+	if (!stats)
+		return 0;
+	nla_for_each_nested(a, stats, rem)
+		if ((nla_type(a) == KVTI_STAT_RX_PACKETS || nla_type(a) == KVTI_STAT_TX_PACKETS) &&
+		    nla_len(a) >= 8)
+			n += nla_get_u64(a);
+	return n;
+}
+
 static int parse_idle(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *tb[KVTI_A_MAX + 1];
@@ -378,10 +394,16 @@ static int parse_idle(struct nlmsghdr *nlh, void *arg)
 
 	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !attr_u32(tb[KVTI_A_SA_ID], &id))
 		return -EBADMSG;
-	if (id == q->id && tb[KVTI_A_SA_IDLE] && nla_len(tb[KVTI_A_SA_IDLE]) >= 8) {
-		q->idle = nla_get_u64(tb[KVTI_A_SA_IDLE]);
-		q->found = true;
-	}
+	if (id != q->id || !tb[KVTI_A_SA_IDLE] || nla_len(tb[KVTI_A_SA_IDLE]) < 8)
+		return 0;
+	q->idle = nla_get_u64(tb[KVTI_A_SA_IDLE]);
+	q->found = true;
+	/*
+	 * The module counts an SA that carried nothing as idle since it was
+	 * added; to DPD an outbound SA just added is no sign of sending.
+	 */
+	if (!sa_packets(tb[KVTI_A_SA_STATS]))
+		q->idle = UINT64_MAX;
 	return 0;
 }
 
