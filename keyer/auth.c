@@ -225,6 +225,14 @@ int auth_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_builde
 			log_info("%s: INITIAL_CONTACT from %s: %zu stale IKE SA%s removed",
 				 sa_name(sa), sa_peer(sa, p), gone, gone == 1 ? "" : "s");
 	}
+	/* A template's peer: its clone first, the CHILD SA goes on it. */
+	if (sa->tunnel->is_template && clone_attach(sa) < 0) {
+		OPENSSL_cleanse(mac, sizeof(mac));
+		log_auth_failure(sa, "no dynamic VTI for it");
+		ike_add_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
+		sa_destroy(sa, "no dynamic VTI for the peer");
+		return 0;
+	}
 	ike_add_id(b, IKE_PL_IDr, sa->local_id.type, sa->local_id.data, sa->local_id.len);
 	ike_add_auth(b, IKE_AUTH_SHARED_KEY_MIC, mac, sa->keys.prf->len);
 	OPENSSL_cleanse(mac, sizeof(mac));

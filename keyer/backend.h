@@ -80,6 +80,15 @@ struct backend_ops {
 	/* The tunnel's encapsulation, before its SAs (NULL: nothing to set). */
 	int		(*tunnel_encap)(void *ctx, const char *ifname,
 					const struct kernel_encap *e);
+	/* Dynamic VTIs (NULL: none, templates accept nobody).  A clone of
+	 * template @tmpl for the peer @remote, up; -EEXIST if @ifname is
+	 * taken.  A clone goes with tunnel_del, its routes with it. */
+	int		(*clone_add)(void *ctx, const char *tmpl, const char *ifname,
+				     const struct ipaddr *remote);
+	int		(*tunnel_del)(void *ctx, const char *ifname);
+	/* A route to @dst via @ifname in its VRF's table, else main (@table). */
+	int		(*route_add)(void *ctx, const char *ifname, const struct ipprefix *dst,
+				     uint32_t metric, uint32_t realm, uint32_t *table);
 };
 
 /* backend_decoupled.c */

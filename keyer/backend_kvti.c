@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +32,14 @@
 #include "../tools/kvti/netlink.h"
 #include "config.h"
 #include "keyer.h"
+#include "rtnl.h"
 
 struct kvti_backend {
 	struct keyer	*k;
 	struct kvti_nl	 req;		/* requests */
 	struct kvti_nl	 ev;		/* the events group */
 	struct loop_fd	 lfd;
+	struct nl_sock	*rt;		/* rtnetlink: clones up, their routes */
 };
 
 /* "refused: <extack> (<attribute>)" or the errno, for the log. */
@@ -196,6 +199,72 @@ static int k_tunnel_encap(void *ctx, const char *ifname, const struct kernel_enc
 	return 0;
 }
 
+/*
+ * A dynamic VTI's clone: TUNNEL_NEW from the template with the peer as
+ * remote (the module copies everything else), then up.
+ */
+static int k_clone_add(void *ctx, const char *tmpl, const char *ifname,
+		       const struct ipaddr *remote)
+{
+	struct kvti_backend *b = ctx;
+	unsigned int ti = if_nametoindex(tmpl);
+	struct nl_msg *msg;
+	char why[512];
+	int ret;
+
+	if (!ti) {
+		log_warn("kernel: template %s: no such netdev (kvti tunnel add %s ... template)",
+			 tmpl, tmpl);
+		return -ENODEV;
+	}
+	msg = request(b, KVTI_CMD_TUNNEL_NEW, 0);
+	if (!msg || nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0 ||
+	    nla_put_u32(msg, KVTI_A_TEMPLATE_IFINDEX, ti) < 0 ||
+	    nla_put(msg, KVTI_A_REMOTE, (int)ipaddr_len(remote), remote->a) < 0) {
+		kvti_nl_msg_free(msg);
+		return -ENOMEM;
+	}
+	ret = kvti_nl_request(&b->req, msg, NULL, NULL);
+	kvti_nl_msg_free(msg);
+	if (ret < 0) {
+		if (ret != -EEXIST)
+			log_warn("kernel: clone %s of %s refused: %s", ifname, tmpl,
+				 nl_why(&b->req, why, sizeof(why)));
+		return ret;
+	}
+	ret = rtnl_link_up(b->rt, ifname);
+	if (ret < 0)
+		log_warn("kernel: clone %s: cannot set it up: %s", ifname, strerror(-ret));
+	return 0;
+}
+
+static int k_tunnel_del(void *ctx, const char *ifname)
+{
+	struct kvti_backend *b = ctx;
+	struct nl_msg *msg = request(b, KVTI_CMD_TUNNEL_DEL, 0);
+	char why[512];
+	int ret;
+
+	if (!msg || nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0) {
+		kvti_nl_msg_free(msg);
+		return -ENOMEM;
+	}
+	ret = kvti_nl_request(&b->req, msg, NULL, NULL);
+	kvti_nl_msg_free(msg);
+	if (ret < 0 && ret != -ENODEV)
+		log_warn("kernel: TUNNEL_DEL %s refused: %s", ifname,
+			 nl_why(&b->req, why, sizeof(why)));
+	return ret < 0 ? ret : 0;
+}
+
+static int k_route_add(void *ctx, const char *ifname, const struct ipprefix *dst,
+		       uint32_t metric, uint32_t realm, uint32_t *table)
+{
+	struct kvti_backend *b = ctx;
+
+	return rtnl_route_add(b->rt, ifname, dst, metric, realm, table);
+}
+
 static int k_open(struct keyer *k, void **ctx)
 {
 	struct kvti_backend *b = calloc(1, sizeof(*b));
@@ -221,6 +290,11 @@ static int k_open(struct keyer *k, void **ctx)
 			nl_why(&b->ev, why, sizeof(why)));
 		goto err_close;
 	}
+	b->rt = rtnl_open();
+	if (!b->rt) {
+		log_err("kernel: cannot open an rtnetlink socket");
+		goto err_close;
+	}
 	/* Events may come in bursts (ACQUIRE per tunnel, EXPIRE per SA). */
 	nl_socket_set_buffer_size(b->ev.sk, 1 << 20, 0);
 	b->lfd.fd = nl_socket_get_fd(b->ev.sk);
@@ -235,6 +309,7 @@ static int k_open(struct keyer *k, void **ctx)
 	return 0;
 
 err_close:
+	rtnl_close(b->rt);
 	kvti_nl_close(&b->ev);
 	kvti_nl_close(&b->req);
 err_free:
@@ -247,6 +322,7 @@ static void k_close(void *ctx)
 	struct kvti_backend *b = ctx;
 
 	loop_del(&b->k->loop, &b->lfd);
+	rtnl_close(b->rt);
 	kvti_nl_close(&b->ev);
 	kvti_nl_close(&b->req);
 	free(b);
@@ -512,4 +588,7 @@ const struct backend_ops backend_kvti = {
 	.tunnel_flush = k_tunnel_flush,
 	.sa_idle = k_sa_idle,
 	.dump = k_dump,
+	.clone_add = k_clone_add,
+	.tunnel_del = k_tunnel_del,
+	.route_add = k_route_add,
 };

@@ -81,6 +81,40 @@ static bool ts_is_any(const struct ike_ts *ts, size_t n)
  * Every non-empty intersection of a @peer selector with a @policy one,
  * without duplicates, at most @max (2.9).  0 means TS_UNACCEPTABLE.
  */
+/* A prefix as a selector: every protocol and port. */
+static void ts_from_prefix(const struct ipprefix *p, struct ike_ts *out)
+{
+	size_t alen = ipaddr_len(&p->addr), i;
+
+	memset(out, 0, sizeof(*out));
+	out->type = alen == 4 ? IKE_TS_IPV4_ADDR_RANGE : IKE_TS_IPV6_ADDR_RANGE;
+	out->alen = (uint8_t)alen;
+	out->eport = 65535;
+	for (i = 0; i < alen; i++) {
+		unsigned int bits = p->len > i * 8 ? p->len - i * 8 : 0;
+		uint8_t host = bits >= 8 ? 0 : (uint8_t)(0xff >> bits);
+
+		out->start[i] = p->addr.a[i] & (uint8_t)~host;
+		out->end[i] = p->addr.a[i] | host;
+	}
+}
+
+/*
+ * Our policy for one side: the tunnel's local-networks for ours if it has
+ * any (a branch offering its LAN to a hub's template), else everything.
+ */
+size_t ts_policy(const struct ike_sa *sa, bool ours, struct ike_ts *out)
+{
+	const struct cfg_tunnel *t = sa->tunnel;
+	size_t i;
+
+	if (!ours || !t->nlocal_nets)
+		return ts_any(out);
+	for (i = 0; i < t->nlocal_nets; i++)
+		ts_from_prefix(&t->local_nets[i], &out[i]);
+	return t->nlocal_nets;
+}
+
 size_t ts_narrow(const struct ike_ts *policy, size_t npolicy, const struct ike_ts *peer,
 		 size_t npeer, struct ike_ts *out, size_t max)
 {
@@ -368,6 +402,7 @@ int child_install(struct ike_sa *sa, struct child_sa *c, struct chunk gir, struc
 		 sa_name(sa), sa_peer(sa, p), c->spi_in, c->spi_out, c->algs,
 		 ts_is_any(c->tsi, c->ntsi) && ts_is_any(c->tsr, c->ntsr) ? "" :
 		 " (narrowed selectors)", c->replaces ? " (rekey)" : "");
+	clone_routes(sa, c);
 	return 0;
 
 err_del_in:
@@ -381,15 +416,16 @@ err_keys:
 int child_add_request(struct ike_sa *sa, struct child_sa *c, struct ike_builder *b)
 {
 	struct ike_proposal *props = malloc(PROPOSAL_MAX * sizeof(*props));
-	struct ike_ts ts[2];
+	struct ike_ts ts[IKE_MAX_TS];
 	size_t n, nts;
 
 	if (!props)
 		return -1;
 	n = child_proposals(sa->tunnel->ipsec, c->spi_in, false, 0, props);
 	ike_add_sa(b, props, n);
-	nts = ts_any(ts);
+	nts = ts_policy(sa, true, ts);
 	ike_add_ts(b, IKE_PL_TSi, ts, nts);
+	nts = ts_policy(sa, false, ts);
 	ike_add_ts(b, IKE_PL_TSr, ts, nts);
 	free(props);
 	return 0;
@@ -408,16 +444,24 @@ int child_parse(const struct ike_msg *msg, struct child_payloads *cp)
 }
 
 /*
- * Our policy (any) narrowed to the peer's TSi and TSr (2.9), into @c; false
- * when either side has nothing left (TS_UNACCEPTABLE).
+ * Our policy narrowed to the peer's TSi and TSr (2.9), into @c; false when
+ * either side has nothing left (TS_UNACCEPTABLE).  TSi is ours when
+ * @we_initiated the exchange.
  */
-bool child_take_ts(struct child_sa *c, const struct child_payloads *cp)
+bool child_take_ts(struct child_sa *c, const struct child_payloads *cp, bool we_initiated)
 {
-	struct ike_ts policy[2];
-	size_t np = ts_any(policy);
+	struct ike_ts *policy = malloc(2 * IKE_MAX_TS * sizeof(*policy)), *pi, *pr;
+	size_t npi, npr;
 
-	c->ntsi = ts_narrow(policy, np, cp->tsi.ts, cp->tsi.nts, c->tsi, IKE_MAX_TS);
-	c->ntsr = ts_narrow(policy, np, cp->tsr.ts, cp->tsr.nts, c->tsr, IKE_MAX_TS);
+	if (!policy)
+		return false;
+	pi = policy;
+	pr = policy + IKE_MAX_TS;
+	npi = ts_policy(c->ike, we_initiated, pi);
+	npr = ts_policy(c->ike, !we_initiated, pr);
+	c->ntsi = ts_narrow(pi, npi, cp->tsi.ts, cp->tsi.nts, c->tsi, IKE_MAX_TS);
+	c->ntsr = ts_narrow(pr, npr, cp->tsr.ts, cp->tsr.nts, c->tsr, IKE_MAX_TS);
+	free(policy);
 	return c->ntsi && c->ntsr;
 }
 
@@ -450,7 +494,7 @@ uint16_t child_respond(struct ike_sa *sa, const struct ike_msg *req, struct ike_
 		err = IKE_N_NO_ADDITIONAL_SAS;
 		goto out;
 	}
-	if (!child_take_ts(c, cp)) {
+	if (!child_take_ts(c, cp, false)) {
 		err = IKE_N_TS_UNACCEPTABLE;
 		goto out;
 	}
@@ -501,7 +545,7 @@ uint16_t child_response(struct ike_sa *sa, struct child_sa *c, const struct ike_
 		goto out;
 	}
 	/* The answer must lie inside what we proposed: nothing narrowed away. */
-	if (!child_take_ts(c, cp) || c->ntsi != cp->tsi.nts || c->ntsr != cp->tsr.nts) {
+	if (!child_take_ts(c, cp, true) || c->ntsi != cp->tsi.nts || c->ntsr != cp->tsr.nts) {
 		err = IKE_N_TS_UNACCEPTABLE;
 		goto out;
 	}

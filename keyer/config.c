@@ -540,6 +540,11 @@ static int object(struct parser *ps, enum obj_kind kind, int line, struct value 
 		memcpy(t2->name, name, CFG_IFNAME_MAX);
 		t2->line = line;
 		t2->is_template = tmpl;
+		if (tmpl) {
+			memcpy(t2->clone_name, "dvti%d", sizeof("dvti%d"));
+			t2->reverse_route = true;
+			t2->route_distance = 1;
+		}
 		obj = t2;
 		return tmpl ? block(ps, cfg_template_keys, cfg_ntemplate_keys, obj, kname,
 				    name, line, NULL, v) :

@@ -34,6 +34,7 @@
 #define CFG_IFNAME_MAX		16	/* tunnel/template names: IFNAMSIZ */
 #define CFG_MAX_PEERS		8	/* per tunnel: the preferred-peer list */
 #define CFG_MAX_MATCH		16	/* per template: match-peer, match-identity */
+#define CFG_MAX_NETS		8	/* per tunnel: local-networks */
 
 /* One `peer` of a keyring: which peers it applies to and the keys. */
 struct cfg_psk {
@@ -101,6 +102,14 @@ struct cfg_tunnel {
 	size_t				 nmatch_peer;
 	struct ike_id			 match_id[CFG_MAX_MATCH];
 	size_t				 nmatch_id;
+	/* tunnel: the traffic selectors it offers for our side (none: any) */
+	struct ipprefix			 local_nets[CFG_MAX_NETS];
+	size_t				 nlocal_nets;
+	/* template: clone names ("dvti%d") and route injection (IOS RRI) */
+	char				 clone_name[CFG_IFNAME_MAX];
+	bool				 reverse_route;	/* default yes */
+	uint32_t			 route_distance;	/* the routes' metric; 1 */
+	uint32_t			 route_tag;	/* their realm; 0 = none */
 	char				 ike_name[CFG_NAME_MAX];
 	char				 ipsec_name[CFG_NAME_MAX];
 	int				 ike_line, ipsec_line;

@@ -491,9 +491,85 @@ static int key_match_id(struct parser *ps, void *obj, const struct value *v, con
 	return 0;
 }
 
+/* local-networks = PREFIX[, PREFIX...]: what we offer as TSi (default any) */
+static int key_local_nets(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	struct cfg_tunnel *t = obj;
+	size_t g;
+
+	for (g = 0; g < v->ngroups; g++) {
+		if (v->nwords[g] != 1)
+			return cfg_error(ps, v->line, "%s: expected prefixes separated by ','",
+					 key);
+		if (t->nlocal_nets >= CFG_MAX_NETS)
+			return cfg_error(ps, v->line, "%s: at most %d prefixes", key,
+					 CFG_MAX_NETS);
+		if (ipprefix_parse(v->word[g][0], &t->local_nets[t->nlocal_nets]) < 0)
+			return cfg_error(ps, v->line,
+					 "%s: expected an address or PREFIX/LEN, got '%s'", key,
+					 v->word[g][0]);
+		t->nlocal_nets++;
+	}
+	return 0;
+}
+
+/* clone-name = PATTERN: one %d, e.g. dvti%d (IOS Virtual-AccessN) */
+static int key_clone_name(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	struct cfg_tunnel *t = obj;
+	const char *s = one_word(ps, v, key, "a name with one %d");
+	const char *d;
+	size_t i;
+
+	if (!s)
+		return -1;
+	d = strstr(s, "%d");
+	if (!d || strstr(d + 2, "%") || strchr(s, '%') != d || strlen(s) - 2 + 5 >= CFG_IFNAME_MAX)
+		return cfg_error(ps, v->line,
+				 "%s: expected a name with one %%d, at most %d other characters, "
+				 "got '%s'", key, CFG_IFNAME_MAX - 1 - 5, s);
+	for (i = 0; s[i]; i++)
+		if (s[i] == '/' || s[i] == ':' || s[i] <= ' ' || s[i] > '~')
+			return cfg_error(ps, v->line, "%s: '%c' cannot be in an interface name",
+					 key, s[i]);
+	memcpy(t->clone_name, s, strlen(s) + 1);
+	return 0;
+}
+
+/* reverse-route = yes|no (IOS "reverse-route": on for a dynamic VTI) */
+static int key_reverse_route(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	return get_bool(ps, v, key, &((struct cfg_tunnel *)obj)->reverse_route);
+}
+
+/* route-distance = N (IOS "set reverse-route distance"): the routes' metric */
+static int key_route_distance(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	const char *s = one_word(ps, v, key, "a number");
+	uint64_t n;
+
+	if (!s || get_uint(ps, s, v->line, key, 1, 255, &n) < 0)
+		return -1;
+	((struct cfg_tunnel *)obj)->route_distance = (uint32_t)n;
+	return 0;
+}
+
+/* route-tag = N (IOS "set reverse-route tag"): the routes' realm */
+static int key_route_tag(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	const char *s = one_word(ps, v, key, "a number");
+	uint64_t n;
+
+	if (!s || get_uint(ps, s, v->line, key, 1, 65535, &n) < 0)
+		return -1;
+	((struct cfg_tunnel *)obj)->route_tag = (uint32_t)n;
+	return 0;
+}
+
 const struct key_handler cfg_tunnel_keys[] = {
 	{ "local", false, key_local },
 	{ "peer", true, key_peer },
+	{ "local-networks", true, key_local_nets },
 	{ "ike-profile", false, key_ike_profile },
 	{ "ipsec-profile", false, key_ipsec_profile },
 };
@@ -503,6 +579,10 @@ const struct key_handler cfg_template_keys[] = {
 	{ "local", false, key_local },
 	{ "match-peer", true, key_match_peer },
 	{ "match-identity", true, key_match_id },
+	{ "clone-name", false, key_clone_name },
+	{ "reverse-route", false, key_reverse_route },
+	{ "route-distance", false, key_route_distance },
+	{ "route-tag", false, key_route_tag },
 	{ "ike-profile", false, key_ike_profile },
 	{ "ipsec-profile", false, key_ipsec_profile },
 };

@@ -75,6 +75,8 @@ static void show_stats(struct keyer *k, struct json *j)
 	json_uint(j, "dead_peers", k->st.dead_peers);
 	json_uint(j, "nat_keepalives", k->st.keepalives);
 	json_uint(j, "peer_floats", k->st.floats);
+	json_uint(j, "clones_created", k->st.clones_created);
+	json_uint(j, "clones_refused", k->st.clones_refused);
 	json_open(j, "drops", '{');
 	for (i = 0; i < DROP_MAX; i++)
 		json_uint(j, drop_names[i], k->st.drops[i]);

@@ -82,11 +82,11 @@ void ike_rekey_fire(struct timer *t)
 		sa_destroy(sa, "rekeyed (its DELETE never came)");
 		return;
 	}
-	if (!sa->tunnel->ipsec->responder_only) {
+	if (!sa_never_initiates(sa)) {
 		ike_rekey(sa, "lifetime");
 		return;
 	}
-	/* Responder-only: the peer rekeys, or the SA ends with its lifetime. */
+	/* Responder-only or a clone: the peer rekeys, or the SA ends with its lifetime. */
 	if (age >= life) {
 		log_info("%s: IKE SA lifetime over and the peer did not rekey it", sa_name(sa));
 		sa_delete(sa);
@@ -117,6 +117,7 @@ static void take_over(struct ike_sa *old, struct ike_sa *n)
 	char p[ADDR_STRLEN + 8];
 
 	snprintf(n->ifname, sizeof(n->ifname), "%s", old->ifname);
+	clone_share(old, n);
 	n->peer_index = old->peer_index;
 	n->lport = old->lport;
 	n->rport = old->rport;

@@ -128,6 +128,7 @@ struct ike_sa {
 	enum ike_state		 state;
 	const struct cfg_tunnel	*tunnel;	/* or the template it was accepted by */
 	char			 ifname[CFG_IFNAME_MAX];	/* tunnel or clone netdev */
+	struct clone		*clone;		/* a template's: the peer's clone */
 	size_t			 peer_index;	/* into tunnel->peers: preferred-peer walk */
 
 	struct ipaddr		 local, remote;

@@ -109,7 +109,7 @@ static void peer_lost_spi(struct ike_sa *sa, uint32_t spi)
 	log_info("invalid-spi %s peer %s has no SA for our 0x%08" PRIx32
 		 "; replacing the CHILD SA", sa_name(sa), sa_peer(sa, p), spi);
 	c->state = CHILD_S_DELETING;
-	if (!sa->tunnel->ipsec->responder_only)
+	if (!sa_never_initiates(sa))
 		child_create(sa, "the peer lost the CHILD SA (INVALID_SPI)");
 	x = xchg_new(sa, XCHG_DELETE_CHILD);
 	if (!x)

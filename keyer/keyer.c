@@ -205,6 +205,7 @@ int main(int argc, char **argv)
 	}
 	LIST_INIT(&k.sas);
 	LIST_INIT(&k.dead);
+	LIST_INIT(&k.clones);
 	for (i = 0; i < SA_BUCKETS; i++) {
 		LIST_INIT(&k.by_ispi[i]);
 		LIST_INIT(&k.by_rspi[i]);

@@ -68,6 +68,8 @@ struct keyer_stats {
 	uint64_t	dead_peers;	/* declared dead by DPD */
 	uint64_t	keepalives;	/* NAT-keepalives sent (RFC 3948 2.3) */
 	uint64_t	floats;		/* peers followed to a new address or port */
+	uint64_t	clones_created;	/* dynamic VTIs cloned for a peer */
+	uint64_t	clones_refused;	/* ... refused (identity, kernel) */
 	uint64_t	drops[DROP_MAX];
 };
 
@@ -104,6 +106,20 @@ struct net_sock {
 struct control;
 struct peer_walk;
 
+/* clone.c: a dynamic VTI's clone of its template for one peer. */
+#define CLONE_ROUTES_MAX	32
+struct clone {
+	LIST_ENTRY(clone)	 entry;		/* keyer->clones */
+	char			 ifname[CFG_IFNAME_MAX];
+	char			 tmpl[CFG_IFNAME_MAX];	/* by name: reloads replace configs */
+	struct ipaddr		 peer;
+	unsigned int		 refs;		/* IKE SAs on it */
+	uint64_t		 created_ms;
+	uint32_t		 table;		/* of its routes */
+	struct ipprefix		 routes[CLONE_ROUTES_MAX];	/* injected */
+	size_t			 nroutes;
+};
+
 struct keyer {
 	struct config		*cfg;
 	struct loop		 loop;
@@ -115,6 +131,7 @@ struct keyer {
 	struct control		*ctl;
 	LIST_HEAD(, ike_sa)	 sas;		/* every live SA, oldest last */
 	LIST_HEAD(, ike_sa)	 dead;		/* freed once the loop unwinds */
+	LIST_HEAD(, clone)	 clones;	/* dynamic VTIs (clone.c) */
 	LIST_HEAD(, ike_sa)	 by_ispi[SA_BUCKETS], by_rspi[SA_BUCKETS];
 	bool			 passive;	/* initiate only when told (control up) */
 	bool			 stopping;
@@ -196,6 +213,14 @@ size_t sa_initial_contact(struct ike_sa *sa);
 const char *sa_name(const struct ike_sa *sa);
 const char *sa_peer(const struct ike_sa *sa, char *out);
 void sa_show(struct keyer *k, struct json *j);
+bool sa_never_initiates(const struct ike_sa *sa);
+
+/* clone.c */
+int clone_attach(struct ike_sa *sa);
+void clone_share(struct ike_sa *old, struct ike_sa *n);
+void clone_detach(struct ike_sa *sa);
+void clone_routes(struct ike_sa *sa, const struct child_sa *c);
+void clone_show(const struct ike_sa *sa, struct json *j);
 void kernel_event(struct keyer *k, const struct backend_event *ev);
 
 /* init.c: IKE_SA_INIT */
@@ -217,7 +242,7 @@ struct child_payloads {
 
 /* child.c: CHILD SAs, traffic selectors, the backend */
 int child_parse(const struct ike_msg *msg, struct child_payloads *cp);
-bool child_take_ts(struct child_sa *c, const struct child_payloads *cp);
+bool child_take_ts(struct child_sa *c, const struct child_payloads *cp, bool we_initiated);
 size_t child_proposals(const struct cfg_ipsec_profile *p, uint32_t spi, bool with_dh,
 		       uint16_t dh, struct ike_proposal *out);
 int child_install(struct ike_sa *sa, struct child_sa *c, struct chunk gir, struct chunk ni,
@@ -237,6 +262,7 @@ uint16_t child_response(struct ike_sa *sa, struct child_sa *c, const struct ike_
 size_t ts_narrow(const struct ike_ts *policy, size_t npolicy, const struct ike_ts *peer,
 		 size_t npeer, struct ike_ts *out, size_t max);
 size_t ts_any(struct ike_ts *out);
+size_t ts_policy(const struct ike_sa *sa, bool ours, struct ike_ts *out);
 const char *ts_str(const struct ike_ts *ts, char *out, size_t len);
 
 /* rekey.c: CREATE_CHILD_SA for CHILD SAs */

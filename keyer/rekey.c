@@ -159,9 +159,9 @@ int rekey_child(struct child_sa *old, const char *why)
 	/* A redundant CHILD (2.8.1) is its maker's to delete, not to rekey. */
 	if (old->state != CHILD_S_INSTALLED || old->redundant || sa->state != IKE_S_ESTABLISHED)
 		return 0;
-	if (sa->tunnel->ipsec->responder_only) {
-		log_debug("%s: CHILD SA 0x%08" PRIx32 " not rekeyed: responder-only", sa_name(sa),
-			  old->spi_in);
+	if (sa_never_initiates(sa)) {
+		log_debug("%s: CHILD SA 0x%08" PRIx32 " not rekeyed: %s", sa_name(sa),
+			  old->spi_in, sa->clone ? "a dynamic VTI's peer rekeys" : "responder-only");
 		return 0;
 	}
 	if (successor(old, false))
@@ -217,7 +217,7 @@ int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 	struct child_sa *n = x->child, *old = n ? n->replaces : NULL;
 	struct ike_proposal *props;
 	const struct ike_ts *lts, *rts;
-	struct ike_ts any[2];
+	struct ike_ts any[2 * IKE_MAX_TS];
 	size_t nprops, nl, nr;
 	uint16_t dh;
 	uint8_t spi[4];
@@ -226,8 +226,10 @@ int rekey_build(struct ike_sa *sa, struct ike_xchg *x, struct ike_builder *b)
 	if (x->kind == XCHG_CHILD_CREATE && n) {
 		/* As a rekey, without the CHILD it replaces. */
 		dh = proposal_first_dh(ip->props, ip->nprops);
-		nl = nr = ts_any(any);
-		lts = rts = any;
+		nl = ts_policy(sa, true, any);
+		nr = ts_policy(sa, false, any + IKE_MAX_TS);
+		lts = any;
+		rts = any + IKE_MAX_TS;
 		goto build;
 	}
 	if (!old || old->state != CHILD_S_REKEYING) {
@@ -435,7 +437,7 @@ void rekey_response(struct ike_sa *sa, struct ike_xchg *x, const struct ike_msg 
 		rekey_failed(sa, x, old, "no usable nonce or KE in the answer");
 		goto out;
 	}
-	if (!child_take_ts(n, cp)) {
+	if (!child_take_ts(n, cp, true)) {
 		rekey_failed(sa, x, old, "unacceptable traffic selectors");
 		goto out;
 	}
@@ -548,7 +550,7 @@ static uint16_t rekey_respond_child(struct ike_sa *sa, const struct ike_msg *req
 		err = IKE_N_TEMPORARY_FAILURE;
 		goto out;
 	}
-	if (!child_take_ts(c, cp)) {
+	if (!child_take_ts(c, cp, false)) {
 		err = IKE_N_TS_UNACCEPTABLE;
 		goto out;
 	}

@@ -124,6 +124,14 @@ static const char *tunnel_change(const struct cfg_tunnel *a, const struct cfg_tu
 	for (i = 0; i < a->nmatch_id; i++)
 		if (!id_same(&a->match_id[i], &b->match_id[i]))
 			return "match rules";
+	if (a->nlocal_nets != b->nlocal_nets)
+		return "local-networks";
+	for (i = 0; i < a->nlocal_nets; i++)
+		if (!prefix_same(&a->local_nets[i], &b->local_nets[i]))
+			return "local-networks";
+	if (strcmp(a->clone_name, b->clone_name) || a->reverse_route != b->reverse_route ||
+	    a->route_distance != b->route_distance || a->route_tag != b->route_tag)
+		return "clones and routes";
 	if (!ike_same(a->ike, b->ike))
 		return "ike-profile";
 	if (!keyring_same(a->ike->keyring, b->ike->keyring))

@@ -149,7 +149,28 @@ const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const struct ipaddr *loc
 			if (ipaddr_equal(&t->peers[j].addr, remote))
 				return t;
 	}
+	/* Then the templates, in file order: one whose match-peer has it. */
+	for (i = 0; i < cfg->ntemplates; i++) {
+		const struct cfg_tunnel *t = &cfg->templates[i];
+
+		if (!ipaddr_equal(&t->local, local))
+			continue;
+		if (!t->nmatch_peer)
+			return t;
+		for (j = 0; j < t->nmatch_peer; j++)
+			if (ipprefix_contains(&t->match_peer[j], remote))
+				return t;
+	}
 	return NULL;
+}
+
+/*
+ * Responder-only (IOS "set responder-only") and a template's clones ("no
+ * tunnel protection ipsec initiate") start nothing: no CHILD SA, no rekey.
+ */
+bool sa_never_initiates(const struct ike_sa *sa)
+{
+	return sa->tunnel->ipsec->responder_only || sa->tunnel->is_template;
 }
 
 const char *sa_name(const struct ike_sa *sa)
@@ -303,6 +324,7 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 		TAILQ_REMOVE(&sa->queue, x, entry);
 		xchg_free(x);
 	}
+	clone_detach(sa);
 	LIST_REMOVE(sa, by_ispi);
 	if (sa->hashed_rspi)
 		LIST_REMOVE(sa, by_rspi);
@@ -419,6 +441,7 @@ void sa_show(struct keyer *k, struct json *j)
 		json_bool(j, "nat_remote", sa->nat_remote);
 		json_bool(j, "initial_contact", sa->initial_contact);
 		json_uint(j, "age", (now - sa->created_ms) / 1000);
+		clone_show(sa, j);
 		json_open(j, "child_sas", '[');
 		LIST_FOREACH(c, &sa->children, entry) {
 			json_open(j, NULL, '{');

@@ -446,6 +446,17 @@ static void text_session(FILE *f, const struct jp_node *ike, bool show_stats, bo
 	if (show_stats && jp_bool(ike, "initial_contact"))
 		fputs(" initial-contact", f);
 	fputc('\n', f);
+	/* A dynamic VTI: the template it was cloned from, its injected routes. */
+	if (*jp_str(ike, "template")) {
+		fprintf(f, "  clone of %s, routes", jp_str(ike, "template"));
+		if (jp_get(ike, "routes") && jp_get(ike, "routes")->child)
+			text_list(f, jp_get(ike, "routes"));
+		else
+			fputs(" none", f);
+		fprintf(f, " (metric %" PRIu64 " tag %" PRIu64 " table %" PRIu64 ")\n",
+			jp_uint(ike, "route_metric"), jp_uint(ike, "route_tag"),
+			jp_uint(ike, "route_table"));
+	}
 	for (c = children ? children->child : NULL; c; c = c->next, i++) {
 		fprintf(f, "  child %s, %" PRIu64 "s, %s\n", jp_str(c, "state"), jp_uint(c, "age"),
 			*jp_str(c, "algorithms") ? jp_str(c, "algorithms") : "(negotiating)");

@@ -218,6 +218,8 @@ static void keyer_stats(struct kvti_ctx *ctx)
 		jp_uint(st, "dead_peers"));
 	fprintf(f, "  nat-keepalives sent %" PRIu64 "  peers followed behind NAT %" PRIu64 "\n",
 		jp_uint(st, "nat_keepalives"), jp_uint(st, "peer_floats"));
+	fprintf(f, "  dynamic VTIs cloned %" PRIu64 " refused %" PRIu64 "\n",
+		jp_uint(st, "clones_created"), jp_uint(st, "clones_refused"));
 	d = jp_get(st, "drops");
 	fprintf(f, "  dropped:");
 	for (n = d && d->type == JP_OBJECT ? d->child : NULL; n; n = n->next)
