@@ -219,7 +219,9 @@ static void inject(struct ike_sa *sa, struct clone *cl, const struct ipprefix *p
 			       &cl->table);
 	if (ret < 0) {
 		log_warn("%s: route to %s/%u not injected: %s", cl->ifname,
-			 ipaddr_str(&pfx->addr, a), pfx->len, strerror(-ret));
+			 ipaddr_str(&pfx->addr, a), pfx->len,
+			 ret == -EEXIST ? "the table has one with that metric already" :
+			 strerror(-ret));
 		return;
 	}
 	cl->routes[cl->nroutes++] = *pfx;

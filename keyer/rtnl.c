@@ -36,6 +36,15 @@ struct nl_sock *rtnl_open(void)
 		nl_socket_free(sk);
 		return NULL;
 	}
+	/*
+	 * One request at a time, each answered before the next: changes ask
+	 * for an ACK themselves, a GETLINK gets its one reply and nothing
+	 * more (libnl's automatic ACK would stay queued and be taken for the
+	 * next request's answer), and that reply does not advance libnl's
+	 * expected sequence number as an ACK does, so its check is off.
+	 */
+	nl_socket_disable_auto_ack(sk);
+	nl_socket_disable_seq_check(sk);
 	return sk;
 }
 
@@ -153,8 +162,9 @@ int rtnl_route_add(struct nl_sock *sk, const char *ifname, const struct ipprefix
 		return -ENODEV;
 	*table = route_table(sk, ifindex);
 	rtm.rtm_table = *table < 256 ? (uint8_t)*table : RT_TABLE_UNSPEC;
+	/* Never over a route of someone else's (an operator's, another clone's). */
 	msg = nlmsg_alloc_simple(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-				 NLM_F_REPLACE);
+				 NLM_F_EXCL);
 	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
 	    nla_put(msg, RTA_DST, (int)ipaddr_len(&dst->addr), dst->addr.a) < 0 ||
 	    nla_put_u32(msg, RTA_OIF, (uint32_t)ifindex) < 0 ||

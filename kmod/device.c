@@ -392,9 +392,31 @@ static int register_tunnel(struct net_device *dev, struct kvti_params *p,
 }
 
 /*
+ * A clone joins its template's master, as IOS applies "ip vrf forwarding"
+ * of a virtual template to every virtual-access interface: the template
+ * enslaved to a VRF puts each peer's clone, and so its decrypted traffic
+ * and its routes, into that VRF.  RTNL held.
+ */
+static int inherit_master(struct kvti_tunnel *t, struct kvti_tunnel *tmpl,
+			  struct netlink_ext_ack *extack)
+{
+	struct net_device *master = netdev_master_upper_dev_get(tmpl->dev);
+
+	ASSERT_RTNL();
+	if (!master)
+		return 0;
+	if (!master->netdev_ops->ndo_add_slave) {
+		NL_SET_ERR_MSG(extack,
+			       "KVTI_A_TEMPLATE_IFINDEX: the template's master cannot take its clone");
+		return -EOPNOTSUPP;
+	}
+	return master->netdev_ops->ndo_add_slave(master, t->dev, extack);
+}
+
+/*
  * Creates and registers a configured tunnel; called from genl under RTNL.
- * Takes @p in all cases, and the socket reference @us (may be NULL) only
- * on success.  The caller has validated the parameters.
+ * Takes @p and the socket reference @us (may be NULL) in all cases.  The
+ * caller has validated the parameters.
  */
 struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 				       struct kvti_params *p, bool is_template,
@@ -411,6 +433,7 @@ struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 			   name ? NET_NAME_USER : NET_NAME_ENUM, kvti_setup);
 	if (!dev) {
 		kfree(p);
+		kvti_udp_put(us);
 		return ERR_PTR(-ENOMEM);
 	}
 	dev_net_set(dev, net);
@@ -431,7 +454,21 @@ struct kvti_tunnel *kvti_tunnel_create(struct net *net, const char *name,
 				       "KVTI_A_IFNAME: a device with this name already exists");
 		kvti_free_priv(t);
 		free_netdev(dev);
+		kvti_udp_put(us);
 		return ERR_PTR(err);
+	}
+	if (tmpl) {
+		err = inherit_master(t, tmpl, extack);
+		if (err) {
+			LIST_HEAD(kill);
+
+			/* Never a clone outside its template's VRF; @us went
+			 * with the tunnel.
+			 */
+			kvti_tunnel_queue_del(t, &kill);
+			unregister_netdevice_many(&kill);
+			return ERR_PTR(err);
+		}
 	}
 	return t;
 }

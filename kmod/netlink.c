@@ -618,7 +618,6 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 
 	t = kvti_tunnel_create(net, name, p, is_template, tmpl, us, mtu, extack);
 	if (IS_ERR(t)) {
-		kvti_udp_put(us);
 		err = PTR_ERR(t);
 		goto out_unlock;
 	}

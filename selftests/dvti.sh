@@ -21,13 +21,22 @@
 #    leaves it (nft counters), while spokes rekey on their byte lifetime and
 #    traffic flows across the rekey;
 #  - refused and counted, nothing created: a peer no template matches, and
-#    one whose identity fails match-identity.
+#    one whose identity fails match-identity;
+#  - VRF-aware (IOS "ip vrf forwarding" on a virtual template): templates
+#    vta and vtb enslaved to VRFs cust-a and cust-b; their branches va and
+#    vb both have LAN 203.0.113.77.  Each clone joins its template's VRF,
+#    its route goes into that VRF's table, and each branch reaches its own
+#    customer's hub network only.
 #
 #   ns hub: template vt 192.0.2.1, LAN 198.51.100.1, bridge br0
 #     |-- ns sN (N = 1..SPOKES): veth 192.0.2.(N+1), vti1 -> 192.0.2.1,
 #     |   LAN 203.0.113.N (the TSi it offers)
 #     |-- ns rogue: 192.0.2.250, outside match-peer (192.0.2.0/25)
-#     `-- ns badid: 192.0.2.120, identity fqdn:x.other.example
+#     |-- ns badid: 192.0.2.120, identity fqdn:x.other.example
+#     |-- ns va: 192.0.2.200, LAN 203.0.113.77 -> template vta, VRF cust-a
+#     |          (table 101, hub network 198.51.100.10)
+#     `-- ns vb: 192.0.2.201, LAN 203.0.113.77 -> template vtb, VRF cust-b
+#                (table 102, hub network 198.51.100.20)
 
 source "$(dirname "$0")/lib.sh"
 
@@ -45,20 +54,22 @@ at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
 outer() { echo "192.0.2.$(($1 + 1))"; }	# spoke N's outer address
 lan() { echo "203.0.113.$1"; }
 
-# start NAME [OPTIONS]: a keyer in netns NAME, config $D/NAME.conf.
-start() {
-	local n=$1 i
-	shift
-	rm -f "$D/$n.sock"
-	ip netns exec "$n" "$KEYER" -c "$D/$n.conf" -f -d -s "$D/$n.sock" "$@" \
-		>/dev/null 2>>"$D/$n.log" &
-	echo $! >"$D/$n.pid"
+# launch NAME: a keyer in netns NAME, config $D/NAME.conf, in the background.
+launch() {
+	rm -f "$D/$1.sock"
+	ip netns exec "$1" "$KEYER" -c "$D/$1.conf" -f -d -s "$D/$1.sock" \
+		>/dev/null 2>>"$D/$1.log" &
+	echo $! >"$D/$1.pid"
+}
+wait_sock() { # NAME: its control socket is there
+	local i
 	for ((i = 0; i < 100 * KVTI_SLOW; i++)); do
-		[ -S "$D/$n.sock" ] && return 0
+		[ -S "$D/$1.sock" ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
+start() { launch "$1" && wait_sock "$1"; }
 ctl() { "$CTL" "$D/$1.sock" "$2" ${3:+"$3"}; }
 stop() { # NAME: SIGTERM, and its exit status
 	local pid st=0
@@ -77,6 +88,25 @@ ip -n hub link add lan0 type dummy
 ip -n hub addr add 198.51.100.1/32 dev lan0
 ip -n hub link set lan0 up
 kvti -n hub tunnel add vt local 192.0.2.1 template
+# Two customers, each a VRF with its hub network and a template in it.
+ip -n hub -b - <<EOF
+link add cust-a type vrf table 101
+link add cust-b type vrf table 102
+link set cust-a up
+link set cust-b up
+link add la type dummy
+link set la master cust-a up
+addr add 198.51.100.10/32 dev la
+link add lb type dummy
+link set lb master cust-b up
+addr add 198.51.100.20/32 dev lb
+route add unreachable default table 101 metric 4278198272
+route add unreachable default table 102 metric 4278198272
+EOF
+kvti -n hub tunnel add vta local 192.0.2.1 template
+kvti -n hub tunnel add vtb local 192.0.2.1 template
+ip -n hub link set vta master cust-a
+ip -n hub link set vtb master cust-b
 cat >"$D/hub.conf" <<EOF
 retransmit-timeout = 1000
 keyring k { peer 192.0.2.0/24 { pre-shared-key = "dvti.sh key" } }
@@ -92,6 +122,10 @@ template vt {
 	ike-profile = ike
 	ipsec-profile = esp
 }
+template vta { local = 192.0.2.1; match-peer = 192.0.2.200; clone-name = cust-a%d
+	ike-profile = ike; ipsec-profile = esp }
+template vtb { local = 192.0.2.1; match-peer = 192.0.2.201; clone-name = cust-b%d
+	ike-profile = ike; ipsec-profile = esp }
 EOF
 # What the hub sends on UDP 500 as a request (response flag 0x20 clear):
 # IKE_SA_INIT (34) and CREATE_CHILD_SA (36).  It must send neither.
@@ -109,61 +143,78 @@ EOF
 hub_sent() { ip netns exec hub nft -j list counter inet dvti "$1" | jq '.nftables[1].counter.packets'; }
 
 # --- the spokes ----------------------------------------------------------
-# spoke NS ADDR LAN ID: a branch with a static tunnel to the hub.
-spoke() {
-	local ns=$1 addr=$2 net=$3 id=$4
-	ns_add "$ns"
-	ip link add "h-$ns" netns hub type veth peer name e0 netns "$ns"
-	ip -n hub link set "h-$ns" master br0 up
-	ip -n "$ns" addr add "$addr/24" dev e0
-	ip -n "$ns" link set e0 up
-	ip -n "$ns" link add lan0 type dummy
-	ip -n "$ns" addr add "$net/32" dev lan0
-	ip -n "$ns" link set lan0 up
-	kvti -n "$ns" tunnel add vti1 local "$addr" remote 192.0.2.1
-	ip -n "$ns" link set vti1 addrgenmode none
-	ip -n "$ns" link set vti1 up
-	ip -n "$ns" route add 198.51.100.0/24 dev vti1 src "$net"
+# Each is a namespace with a veth to the hub's bridge, a LAN address on a
+# dummy and a static tunnel routed to the hub's LAN.  Made with one ip
+# batch per namespace: under TCG a process costs tens of milliseconds.
+SPOKE_NS=()
+for ((i = 1; i <= SPOKES; i++)); do SPOKE_NS+=(s$i); done
+ALL_NS=("${SPOKE_NS[@]}" rogue badid va vb)
+declare -A ADDR=([rogue]=192.0.2.250 [badid]=192.0.2.120 [va]=192.0.2.200 [vb]=192.0.2.201) \
+	NET=([rogue]=203.0.113.250 [badid]=203.0.113.120 [va]=203.0.113.77 [vb]=203.0.113.77) \
+	ID=([rogue]=fqdn:rogue.branch.example.net [badid]=fqdn:x.other.example \
+	    [va]=fqdn:a.cust-a.example [vb]=fqdn:b.cust-b.example)
+for ((i = 1; i <= SPOKES; i++)); do
+	ADDR[s$i]=$(outer $i) NET[s$i]=$(lan $i) ID[s$i]=fqdn:s$i.branch.example.net
+done
+for ns in "${ALL_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+printf 'netns add %s\n' "${ALL_NS[@]}" | ip -b -
+__kvti_ns+=("${ALL_NS[@]}")
+for ns in "${ALL_NS[@]}"; do
+	echo "link add h-$ns type veth peer name e0 netns $ns"
+	echo "link set h-$ns master br0 up"
+done | ip -n hub -b -
+for ns in "${ALL_NS[@]}"; do
+	ip -n "$ns" -b - <<-EOF
+	link set lo up
+	addr add ${ADDR[$ns]}/24 dev e0
+	link set e0 up
+	link add lan0 type dummy
+	addr add ${NET[$ns]}/32 dev lan0
+	link set lan0 up
+	EOF
+	kvti -n "$ns" tunnel add vti1 local "${ADDR[$ns]}" remote 192.0.2.1
+	ip -n "$ns" -b - <<-EOF
+	link set vti1 addrgenmode none
+	link set vti1 up
+	route add 198.51.100.0/24 dev vti1 src ${NET[$ns]}
+	EOF
 	cat >"$D/$ns.conf" <<-EOF
 	retransmit-timeout = 1000
 	keyring k { peer 192.0.2.1 { pre-shared-key = "dvti.sh key" } }
-	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k; local-id = $id }
+	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k; local-id = ${ID[$ns]} }
 	ipsec-profile esp { proposals = aes256gcm16-esn; lifetime = 3600 seconds, 2560 kilobytes }
 	tunnel vti1 {
-		local = $addr
+		local = ${ADDR[$ns]}
 		peer = 192.0.2.1
-		local-networks = $net/32
+		local-networks = ${NET[$ns]}/32
 		ike-profile = ike
 		ipsec-profile = esp
 	}
 	EOF
-}
-for ((i = 1; i <= SPOKES; i++)); do
-	spoke s$i "$(outer $i)" "$(lan $i)" "fqdn:s$i.branch.example.net"
 done
-spoke rogue 192.0.2.250 203.0.113.250 fqdn:rogue.branch.example.net
-spoke badid 192.0.2.120 203.0.113.120 fqdn:x.other.example
 
 check "hub keyer starts" start hub
 t0=$(date +%s)
+# All spokes at once, as branches reconnecting after the hub came back.
+for ns in "${SPOKE_NS[@]}"; do launch "$ns"; done
 started=0
-for ((i = 1; i <= SPOKES; i++)); do
-	start s$i && started=$((started + 1))
-done
+for ns in "${SPOKE_NS[@]}"; do wait_sock "$ns" && started=$((started + 1)); done
 check_eq "$SPOKES spoke keyers start and initiate" "$SPOKES" "$started"
 
 clones() { kvti -n hub -j tunnel show | jq -c '[.[] | select(.from == "vt")]'; }
 n_clones() { clones | jq length; }
 spoke_up() { [ "$(kvti -n "$1" -j sa show dev vti1 | jq length)" = 2 ]; }
-all_up() {
-	local i
-	[ "$(n_clones)" = "$1" ] || return 1
-	for ((i = 1; i <= SPOKES; i++)); do
-		[ -e "$D/s$i.gone" ] || spoke_up s$i || return 1
-	done
+# hub_up N: N clones, and N IKE SAs each with an installed CHILD SA.
+hub_up() {
+	[ "$(n_clones)" = "$1" ] &&
+		ctl hub show | jq -e --argjson n "$1" '[.ike_sas[] | select(.state == "established"
+			and any(.child_sas[]; .state == "installed"))] | length == $n'
 }
-check "all $SPOKES spokes up, one clone each" eventually $((120 + SPOKES)) all_up "$SPOKES"
+check "all $SPOKES spokes up at the hub, one clone each" eventually $((120 + SPOKES)) hub_up "$SPOKES"
 echo "    # $SPOKES spokes up in $(($(date +%s) - t0)) s"
+down=0
+for ns in "${SPOKE_NS[@]}"; do spoke_up "$ns" || { down=$((down + 1)); echo "    # $ns: no SA pair"; }; done
+check_eq "... and at every spoke, one CHILD SA" 0 "$down"
 
 # The clone of spoke N, by its remote address.
 clone_of() { clones | jq -r --arg r "$(outer "$1")" '.[] | select(.remote == $r) | .ifname'; }
@@ -174,24 +225,35 @@ route_ok() { # N: exactly one route to its LAN, via its clone, metric 5 realm 77
 	[ -n "$c" ] && [ "$(routes | grep -c "^$(lan "$1") ")" = 1 ] &&
 		routes | grep -q "^$(lan "$1") dev $c scope link metric 5 realm 77"
 }
-bad=0
-for ((i = 1; i <= SPOKES; i++)); do
-	route_ok $i || { bad=$((bad + 1)); echo "    # spoke $i: clone '$(clone_of $i)', route: $(routes | grep "^$(lan $i) ")"; }
-done
-check_eq "each spoke's clone has the spoke as remote and its LAN routed (metric 5, realm 77)" 0 "$bad"
-check_eq "$SPOKES injected routes, no other" "$SPOKES" "$(routes | wc -l)"
+# routes_ok: each live spoke's LAN routed via the clone whose remote is
+# that spoke, metric 5 realm 77, and no other injected route (a diff).
+routes_ok() {
+	local i r n
+	declare -A dev=()
+	while read -r r n; do dev[$r]=$n; done < <(clones | jq -r '.[] | "\(.remote) \(.ifname)"')
+	for ((i = 1; i <= SPOKES; i++)); do
+		[ -e "$D/s$i.gone" ] ||
+			echo "$(lan $i) dev ${dev[$(outer $i)]:-NONE} scope link metric 5 realm 77"
+	done | sort >"$D/want"
+	routes | sed 's/ *$//' | sort | diff "$D/want" -
+}
+check "each spoke's clone has the spoke as remote and its LAN routed (metric 5, realm 77)" routes_ok
 check_eq "clone names come from clone-name" "$SPOKES" \
 	"$(clones | jq '[.[] | select(.ifname | test("^dvti[0-9]+$"))] | length')"
 check "kvti session show: spoke 1's clone, its template and route" sh -c \
 	"KVTI_KEYER_SOCKET=$D/hub.sock kvti -n hub session show $(clone_of 1) |
 	 grep -q 'clone of vt, routes $(lan 1)/32 (metric 5 tag 77 table 254)'"
 
-pings() {
-	local i fail=0
+pings() { # from every live spoke's LAN to the hub's LAN, all at once
+	local i fail=0 pids=()
 	for ((i = 1; i <= SPOKES; i++)); do
 		[ -e "$D/s$i.gone" ] && continue
-		ip netns exec s$i ping -q -c 1 -W $((2 * KVTI_SLOW)) -I "$(lan $i)" 198.51.100.1 \
-			>/dev/null || { fail=$((fail + 1)); echo "spoke $i: no answer"; }
+		ip netns exec s$i ping -q -c 2 -W $((3 * KVTI_SLOW)) -I "$(lan $i)" 198.51.100.1 \
+			>/dev/null &
+		pids[$i]=$!
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || { fail=$((fail + 1)); echo "spoke $i: no answer"; }
 	done
 	return $fail
 }
@@ -240,7 +302,7 @@ touch "$D/s1.gone"
 check "spoke 1's clone $c1 is deleted" eventually 30 sh -c "! ip -n hub link show $c1"
 check "... and its route" eventually 10 sh -c "! ip -n hub route show proto 201 | grep -q '^$(lan 1) '"
 check_eq "the other $((SPOKES - 1)) clones stay" $((SPOKES - 1)) "$(n_clones)"
-check_eq "... and their routes" $((SPOKES - 1)) "$(routes | wc -l)"
+check "... and their routes, no other" routes_ok
 
 # --- a spoke dies: the hub's DPD (periodic 10 s, 4 checks 2 s apart) --------
 c2=$(clone_of 2)
@@ -257,6 +319,7 @@ check "... within the bound ($took s <= 28 s, times KVTI_SLOW=$KVTI_SLOW, + 5 s)
 check "spoke 2's clone $c2 is deleted" eventually 10 sh -c "! ip -n hub link show $c2"
 check "... and its route" sh -c "! ip -n hub route show proto 201 | grep -q '^$(lan 2) '"
 check_eq "the other clones stay" $((SPOKES - 2)) "$(n_clones)"
+check "... and their routes, no other" routes_ok
 
 # --- a spoke restarts: INITIAL_CONTACT, a fresh clone, no stale one ---------
 c4=$(clone_of 4)
@@ -276,6 +339,35 @@ check "spoke 4: one CHILD SA" eventually 30 spoke_up s4
 check_eq "clones: one per live spoke" $((SPOKES - 2)) "$(n_clones)"
 check "pings from every live spoke answered" pings
 
+# --- VRF-aware templates: two customers, one LAN address -------------------
+check "customer A's branch va starts" start va
+check "customer B's branch vb starts" start vb
+vclone() { # TEMPLATE REMOTE: its clone for that peer
+	kvti -n hub -j tunnel show |
+		jq -r --arg t "$1" --arg r "$2" '.[] | select(.from == $t and .remote == $r) | .ifname'
+}
+vup() { [ -n "$(vclone vta 192.0.2.200)" ] && [ -n "$(vclone vtb 192.0.2.201)" ]; }
+check "va and vb up, each on a clone of its customer's template" eventually 60 vup
+ca=$(vclone vta 192.0.2.200) cb=$(vclone vtb 192.0.2.201)
+check "... and at both branches, one CHILD SA" eventually 30 sh -c \
+	"[ \$(kvti -n va -j sa show dev vti1 | jq length) = 2 ] && [ \$(kvti -n vb -j sa show dev vti1 | jq length) = 2 ]"
+check_eq "va's clone $ca is in cust-a, vb's $cb in cust-b" "cust-a cust-b" \
+	"$(ip -n hub -j link show dev "$ca" | jq -r '.[0].master') $(ip -n hub -j link show dev "$cb" | jq -r '.[0].master')"
+check_match "203.0.113.77 routed in table 101 via $ca" "^203\.0\.113\.77 dev $ca " \
+	"$(ip -n hub route show table 101 proto 201)"
+check_match "... and in table 102 via $cb" "^203\.0\.113\.77 dev $cb " \
+	"$(ip -n hub route show table 102 proto 201)"
+check_eq "... and not in main" "" "$(ip -n hub route show proto 201 | grep '^203\.0\.113\.77 ')"
+vping() { ip netns exec "$1" ping -q -c 2 -W $((3 * KVTI_SLOW)) -I 203.0.113.77 "$2"; }
+check "va reaches customer A's hub network 198.51.100.10" vping va 198.51.100.10
+check "vb reaches customer B's hub network 198.51.100.20" vping vb 198.51.100.20
+check_fail "va does not reach customer B's 198.51.100.20" vping va 198.51.100.20
+check_fail "vb does not reach customer A's 198.51.100.10" vping vb 198.51.100.10
+check "va: its keyer exits 0 on SIGTERM" stop va
+check "va's clone goes, vb's stays" eventually 30 sh -c \
+	"! ip -n hub link show $ca 2>/dev/null && ip -n hub link show $cb >/dev/null"
+check "vb still reaches its network" vping vb 198.51.100.20
+
 # --- never initiated -------------------------------------------------------
 check_eq "the hub sent no IKE_SA_INIT request" 0 "$(hub_sent init_req)"
 check_eq "the hub sent no CREATE_CHILD_SA request" 0 "$(hub_sent create_req)"
@@ -284,8 +376,8 @@ check "no kernel refusal logged by the hub" sh -c "! grep -E 'kernel: .*refused|
 
 # --- the hub stops: every clone goes ----------------------------------------
 check "hub keyer exits 0 on SIGTERM" stop hub
-check_eq "no clone left" 0 "$(n_clones)"
-check_eq "no injected route left" 0 "$(routes | wc -l)"
+check_eq "no clone left" 0 "$(kvti -n hub -j tunnel show | jq '[.[] | select(.from)] | length')"
+check_eq "no injected route left" 0 "$(ip -n hub route show table all proto 201 | wc -l)"
 
 if [ "$__kvti_failed" != 0 ]; then
 	echo "    # --- hub log (tail)"

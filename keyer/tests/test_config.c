@@ -127,6 +127,8 @@ static void test_good(void)
 	      t->nmatch_id == 2 && ike_id_match(&t->match_id[0], &id) &&
 	      t->match_id[1].type == IKE_ID_KEY_ID && t->match_id[1].len == 2,
 	      "template vt1: match-peer list, match-identity patterns");
+	CHECK(!strcmp(t->clone_name, "va%d-hub") && t->reverse_route && t->route_distance == 20 &&
+	      t->route_tag == 4242, "template vt1: clone-name, route injection on, distance, tag");
 	config_free(cfg);
 }
 
@@ -238,6 +240,24 @@ static void test_bad(void)
 			   "in 10..60000, got '5'" },
 		/* 64 */ { "control-socket = run/k.sock", "bad.conf:1: control-socket: expected an "
 			   "absolute path of at most 107 bytes" },
+		{ "template t {\n clone-name = dvti\n}", "bad.conf:2: clone-name: expected a name "
+			   "with one %d, at most 10 other characters, got 'dvti'" },
+		{ "template t { clone-name = d%d%d }", "bad.conf:1: clone-name: expected a name "
+			   "with one %d, at most 10 other characters, got 'd%d%d'" },
+		{ "template t { clone-name = dynamicvtis%d }", "bad.conf:1: clone-name: expected a "
+			   "name with one %d, at most 10 other characters, got 'dynamicvtis%d'" },
+		{ "template t { clone-name = a/%d }",
+			   "bad.conf:1: clone-name: '/' cannot be in an interface name" },
+		{ "template t { route-tag = 70000 }",
+			   "bad.conf:1: route-tag: expected a number in 1..65535, got '70000'" },
+		{ "template t { route-distance = 0 }",
+			   "bad.conf:1: route-distance: expected a number in 1..255, got '0'" },
+		{ "template t { reverse-route = sometimes }",
+			   "bad.conf:1: reverse-route: expected yes or no, got 'sometimes'" },
+		{ "tunnel v { local-networks = 10.0.0.0/33 }", "bad.conf:1: local-networks: "
+			   "expected an address or PREFIX/LEN, got '10.0.0.0/33'" },
+		{ "tunnel v { local-networks = 10.0.0.0/8 10.1.0.0/16 }", "bad.conf:1: "
+			   "local-networks: expected prefixes separated by ','" },
 	};
 	char err[512], *text;
 	struct config *cfg;

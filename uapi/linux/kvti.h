@@ -135,8 +135,7 @@ enum kvti_attr {
 	KVTI_A_SA_LIFE_HARD,	/* nest of enum kvti_life */
 	KVTI_A_SA_IDLE_TIME,	/* u32 seconds; 0 = no idle timer */
 	KVTI_A_SA_AGE,		/* u64 seconds, reported */
-	KVTI_A_SA_IDLE,		/* u64 seconds since last packet (or since
-				 * added, if none), reported */
+	KVTI_A_SA_IDLE,		/* u64 s since last packet (or add), reported */
 	KVTI_A_SA_STATS,	/* nest of enum kvti_stat, reported */
 	KVTI_A_SA_CURSOR,	/* u32, dump resume point */
 	KVTI_A_EXPIRE_HARD,	/* flag, EXPIRE event: hard (else soft) */
