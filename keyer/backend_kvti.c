@@ -265,6 +265,60 @@ static int k_route_add(void *ctx, const char *ifname, const struct ipprefix *dst
 	return rtnl_route_add(b->rt, ifname, dst, metric, realm, table);
 }
 
+struct stale_clones {
+	uint32_t	tmpl;		/* the template's ifindex */
+	char		(*names)[CFG_IFNAME_MAX];
+	size_t		n, cap;
+};
+
+static int collect_clone(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[KVTI_A_MAX + 1];
+	struct stale_clones *sc = arg;
+	uint32_t ti;
+	void *p;
+
+	if (genlmsg_parse(nlh, 0, tb, KVTI_A_MAX, NULL) < 0 || !tb[KVTI_A_IFNAME] ||
+	    !attr_u32(tb[KVTI_A_TEMPLATE_IFINDEX], &ti) || ti != sc->tmpl)
+		return 0;
+	if (sc->n == sc->cap) {
+		p = realloc(sc->names, (sc->cap * 2 + 8) * sizeof(*sc->names));
+		if (!p)
+			return -ENOMEM;
+		sc->names = p;
+		sc->cap = sc->cap * 2 + 8;
+	}
+	snprintf(sc->names[sc->n++], CFG_IFNAME_MAX, "%.*s",
+		 (int)strnlen(nla_data(tb[KVTI_A_IFNAME]), CFG_IFNAME_MAX - 1),
+		 (const char *)nla_data(tb[KVTI_A_IFNAME]));
+	return 0;
+}
+
+/*
+ * The clones of template @name that a previous keyer left (killed or
+ * crashed before its SAs went): no IKE SA of ours owns them, so they go,
+ * with their SAs and routes.  Their peers come back with INITIAL_CONTACT.
+ */
+static void k_clones_flush(struct kvti_backend *b, const char *name)
+{
+	struct stale_clones sc = { .tmpl = if_nametoindex(name) };
+	struct nl_msg *msg;
+	size_t i;
+
+	if (!sc.tmpl)
+		return;
+	msg = request(b, KVTI_CMD_TUNNEL_GET, NLM_F_DUMP);
+	if (!msg)
+		return;
+	if (kvti_nl_request(&b->req, msg, collect_clone, &sc) == 0)
+		for (i = 0; i < sc.n; i++)
+			if (k_tunnel_del(b, sc.names[i]) == 0)
+				log_info("clone %s of %s deleted: left by a previous keyer",
+					 sc.names[i], name);
+	kvti_nl_msg_free(msg);
+	free(sc.names);
+}
+
 static int k_open(struct keyer *k, void **ctx)
 {
 	struct kvti_backend *b = calloc(1, sizeof(*b));
@@ -305,6 +359,8 @@ static int k_open(struct keyer *k, void **ctx)
 	}
 	for (i = 0; i < k->cfg->ntunnels; i++)
 		k_tunnel_flush(b, k->cfg->tunnels[i].name);
+	for (i = 0; i < k->cfg->ntemplates; i++)
+		k_clones_flush(b, k->cfg->templates[i].name);
 	*ctx = b;
 	return 0;
 

@@ -156,14 +156,14 @@ int rekey_child(struct child_sa *old, const char *why)
 {
 	struct ike_sa *sa = old->ike;
 
-	/* A redundant CHILD (2.8.1) is its maker's to delete, not to rekey. */
-	if (old->state != CHILD_S_INSTALLED || old->redundant || sa->state != IKE_S_ESTABLISHED)
-		return 0;
 	if (sa_never_initiates(sa)) {
 		log_debug("%s: CHILD SA 0x%08" PRIx32 " not rekeyed: %s", sa_name(sa),
 			  old->spi_in, sa->clone ? "a dynamic VTI's peer rekeys" : "responder-only");
 		return 0;
 	}
+	/* A redundant CHILD (2.8.1) is its maker's to delete, not to rekey. */
+	if (old->state != CHILD_S_INSTALLED || old->redundant || sa->state != IKE_S_ESTABLISHED)
+		return 0;
 	if (successor(old, false))
 		return 0;	/* the peer is rekeying it; its DELETE will come */
 	old->state = CHILD_S_REKEYING;

@@ -5,6 +5,8 @@
 # network namespace with a kvti tunnel and its own kvti-keyer, negotiate
 # IKEv2 (pre-shared key) and carry ping and an iperf3 TCP transfer between the LANs
 # behind them, then show their sessions (kvti session show), SAs and counters.
+# Then a hub with a dynamic VTI: a virtual template cloned for each of two
+# branches, with the routes to their LANs injected.
 #
 #   lan1 203.0.113.0/25        gw1                          gw2        lan2 203.0.113.128/25
 #   [h1 .10] --- [.1 vti1 198.51.100.1] ==ESP== [198.51.100.2 vti1 .129] --- [h2 .138]
@@ -42,7 +44,7 @@ ip -n h2 route add default via 203.0.113.129
 KEYER=$ROOT/keyer/kvti-keyer
 D=$(mktemp -d /tmp/demo.XXXXXX)
 trap 'kill $(cat $D/*.pid 2>/dev/null) 2>/dev/null; sleep 1; rm -rf $D;
-      for ns in h1 gw1 gw2 h2; do ip netns del $ns 2>/dev/null; done' EXIT
+      for ns in h1 gw1 gw2 h2 hub br1 br2; do ip netns del $ns 2>/dev/null; done' EXIT
 for n in 1 2; do
 	cat >"$D/gw$n.conf" <<-EOF
 	keyring demo { peer 192.0.2.$((3 - n)) { pre-shared-key = "kvti make run demo" } }
@@ -107,3 +109,71 @@ for ns in gw1 gw2; do
 	echo "== $ns: kvti stats"
 	kvti -n $ns stats show
 done
+
+# --- a hub with a dynamic VTI and two branches -----------------------------
+#   br1 (192.0.2.11, LAN 203.0.113.65) \
+#                                        >-- hub 192.0.2.10: template vt, LAN 198.51.100.10
+#   br2 (192.0.2.12, LAN 203.0.113.66) /     clones dvti1, dvti2 with routes to the LANs
+echo
+echo "== hub: a virtual template (kvti tunnel add vt ... template); branches br1, br2"
+for ns in hub br1 br2; do
+	ip netns add $ns
+	ip -n $ns link set lo up
+done
+ip -n hub link add br0 type bridge
+ip -n hub addr add 192.0.2.10/24 dev br0
+ip -n hub link set br0 up
+ip -n hub link add lan0 type dummy
+ip -n hub addr add 198.51.100.10/32 dev lan0
+ip -n hub link set lan0 up
+kvti -n hub tunnel add vt local 192.0.2.10 template
+cat >"$D/hub.conf" <<EOF
+keyring branches { peer 192.0.2.0/24 { pre-shared-key = "kvti make run hub" } }
+ike-profile hub { proposals = aes256gcm16-prfsha384-x25519; keyring = branches; dpd = 10 2 periodic }
+ipsec-profile esp { proposals = aes128gcm16-esn }
+template vt { local = 192.0.2.10; match-peer = 192.0.2.0/24; match-identity = fqdn:*.branch.example.net
+	clone-name = dvti%d; route-distance = 5; route-tag = 100; ike-profile = hub; ipsec-profile = esp }
+EOF
+ip netns exec hub "$KEYER" -c "$D/hub.conf" -f -s "$D/hub.sock" 2>"$D/hub.log" &
+echo $! >"$D/hub.pid"
+for n in 1 2; do
+	ip link add h-br$n netns hub type veth peer name wan netns br$n
+	ip -n hub link set h-br$n master br0 up
+	ip -n br$n addr add 192.0.2.1$n/24 dev wan
+	ip -n br$n link set wan up
+	ip -n br$n link add lan0 type dummy
+	ip -n br$n addr add 203.0.113.6$((4 + n))/32 dev lan0
+	ip -n br$n link set lan0 up
+	kvti -n br$n tunnel add vti1 local 192.0.2.1$n remote 192.0.2.10
+	ip -n br$n link set vti1 up
+	ip -n br$n route add 198.51.100.0/24 dev vti1 src 203.0.113.6$((4 + n))
+	cat >"$D/br$n.conf" <<-EOF
+	keyring k { peer 192.0.2.10 { pre-shared-key = "kvti make run hub" } }
+	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k; local-id = fqdn:br$n.branch.example.net }
+	ipsec-profile esp { proposals = aes128gcm16-esn }
+	tunnel vti1 { local = 192.0.2.1$n; peer = 192.0.2.10; local-networks = 203.0.113.6$((4 + n))/32
+		ike-profile = ike; ipsec-profile = esp }
+	EOF
+done
+for i in $(seq 100); do [ -S "$D/hub.sock" ] && break; sleep 0.1; done
+for n in 1 2; do
+	ip netns exec br$n "$KEYER" -c "$D/br$n.conf" -f -s "$D/br$n.sock" 2>"$D/br$n.log" &
+	echo $! >"$D/br$n.pid"
+done
+for i in $(seq 300); do
+	[ "$(kvti -n hub -j tunnel show | grep -o '"from":"vt"' | wc -l)" = 2 ] &&
+		[ "$(ip -n hub route show proto 201 | wc -l)" = 2 ] && break
+	sleep 0.2
+done
+for n in 1 2; do
+	echo "== br$n: ping from its LAN 203.0.113.6$((4 + n)) to the hub's LAN"
+	ip netns exec br$n ping -c 2 -i 0.3 -I 203.0.113.6$((4 + n)) 198.51.100.10
+done
+echo "== hub: kvti tunnel show (the template and its clones)"
+kvti -n hub tunnel show
+echo "== hub: ip route show proto 201 (injected for the clones)"
+ip -n hub route show proto 201
+echo "== hub: kvti session show --cisco"
+kvti -n hub --socket "$D/hub.sock" session show --cisco
+echo "== the hub's keyer log"
+sed 's/^/hub /' "$D/hub.log"

@@ -95,6 +95,22 @@ check "show -s: the keyer's counters after the sessions (cookies, dead peers, dr
 	 grep -Eq '^  cookies sent 0 bad 0  unprotected notifies [0-9]+ rate-limited [0-9]+  dead peers 0$' '$T/out' &&
 	 grep -Eq '^  dropped: short [0-9]+ .* admission [0-9]+' '$T/out'"
 
+# 2b. show --cisco: IOS's "show crypto session detail" layout.
+k a session show --cisco
+check "show --cisco: header, interface, status" sh -c \
+	"grep -qx 'Crypto session current status' '$T/out' && grep -qx 'Interface: vti1' '$T/out' &&
+	 grep -qx 'Session status: UP-ACTIVE' '$T/out'"
+check "show --cisco: peer, phase 1 id, IKE SA" sh -c \
+	"grep -qx 'Peer: 127.0.0.3 port $PORT' '$T/out' && grep -qx '    Phase1_id: 127.0.0.3' '$T/out' &&
+	 grep -qx '    IKE SA: local 127.0.0.2/$PORT remote 127.0.0.3/$PORT Active' '$T/out'"
+check "show --cisco: the flows as IOS prints them (any: 0.0.0.0/0.0.0.0, ::/0)" sh -c \
+	"grep -qx '    IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0' '$T/out' &&
+	 grep -qx '    IPSEC FLOW: permit ip ::/0 ::/0' '$T/out'"
+check "show --cisco: #pkts lines per direction" sh -c \
+	"grep -Eq \"^          Inbound:  #pkts dec'ed [0-9]+ drop [0-9]+ life \\(KB/Sec\\) [0-9]+/[0-9]+\$\" '$T/out' &&
+	 grep -Eq \"^          Outbound: #pkts enc'ed [0-9]+ drop [0-9]+ life \\(KB/Sec\\) [0-9]+/[0-9]+\$\" '$T/out'"
+check "show --cisco -j: refused (a text layout), exit 2" st_is 2 a -j session show --cisco
+
 # 3. show -j: an array of the keyer's IKE SAs, parsed with jq.
 k a -j session show
 check "show -j: one IKE SA, established, initiator" test \

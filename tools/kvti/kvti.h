@@ -209,6 +209,8 @@ void out_sa(struct kvti_ctx *ctx, const struct kvti_sa *sa);
 void out_tunnel_stats(struct kvti_ctx *ctx, const struct kvti_tunnel *t);
 void out_event(struct kvti_ctx *ctx, const struct kvti_event *ev);
 struct jp_node;
+void out_session_cisco(struct kvti_ctx *ctx, const struct jp_node *ike, bool new_iface,
+		       const struct kvti_sa *const *in, const struct kvti_sa *const *out);
 void out_session(struct kvti_ctx *ctx, const struct jp_node *ike, bool module,
 		 const struct kvti_sa *const *in, const struct kvti_sa *const *out);
 void out_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

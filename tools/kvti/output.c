@@ -472,6 +472,136 @@ static void text_session(FILE *f, const struct jp_node *ike, bool show_stats, bo
 	}
 }
 
+/* "192.0.2.0/255.255.255.0" of a "START-END" selector, as IOS prints a flow. */
+static void cisco_net(FILE *f, const char *ts)
+{
+	char start[64], end[64];
+	unsigned char a[16], b[16];
+	const char *dash = strchr(ts, '-');
+	int fam, len, i, bits = 0;
+	uint32_t mask;
+
+	if (!dash || (size_t)(dash - ts) >= sizeof(start)) {
+		fputs(ts, f);
+		return;
+	}
+	snprintf(start, sizeof(start), "%.*s", (int)(dash - ts), ts);
+	snprintf(end, sizeof(end), "%s", dash + 1);
+	end[strcspn(end, "/")] = '\0';
+	fam = strchr(start, ':') ? AF_INET6 : AF_INET;
+	len = fam == AF_INET ? 4 : 16;
+	if (inet_pton(fam, start, a) != 1 || inet_pton(fam, end, b) != 1) {
+		fputs(ts, f);
+		return;
+	}
+	/* The prefix if the range is one; else the range as it is. */
+	for (i = 0; i < len * 8 && ((a[i / 8] ^ b[i / 8]) & (0x80 >> (i % 8))) == 0; i++)
+		bits++;
+	for (i = bits; i < len * 8; i++)
+		if ((a[i / 8] & (0x80 >> (i % 8))) || !(b[i / 8] & (0x80 >> (i % 8)))) {
+			fputs(ts, f);
+			return;
+		}
+	if (fam == AF_INET6) {
+		fprintf(f, "%s/%d", start, bits);
+		return;
+	}
+	mask = bits ? 0xffffffffu << (32 - bits) : 0;
+	fprintf(f, "%s/%u.%u.%u.%u", start, mask >> 24, mask >> 16 & 0xff, mask >> 8 & 0xff,
+		mask & 0xff);
+}
+
+static uint64_t sa_drops(const struct kvti_sa *sa)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = KVTI_STAT_DROP_REPLAY; i < KVTI_STAT_PAD; i++)
+		n += sa->stats[i];
+	return n;
+}
+
+/* "life (KB/Sec) 4605665/2949": what is left of the hard lifetimes. */
+static void cisco_life(FILE *f, const struct kvti_sa *sa)
+{
+	uint64_t kb = sa->hard.bytes ? (sa->hard.bytes > sa->cur.bytes ?
+					 (sa->hard.bytes - sa->cur.bytes) / 1024 : 0) : 0;
+	uint64_t secs = sa->hard.seconds > sa->age ? sa->hard.seconds - sa->age : 0;
+
+	fprintf(f, " life (KB/Sec) %" PRIu64 "/%" PRIu64 "\n", kb, secs);
+}
+
+/*
+ * IOS's "show crypto session detail" layout (../shared/cisco/
+ * 003_ef38c4bc03a0bd55.txt, "show crypto session Command Output"), one
+ * IKE SA at a time, "Interface:" once per tunnel; IPSEC FLOW lines are
+ * the CHILD SAs' selectors, local then remote, their counters the
+ * module's.
+ */
+void out_session_cisco(struct kvti_ctx *ctx, const struct jp_node *ike, bool new_iface,
+		       const struct kvti_sa *const *in, const struct kvti_sa *const *out)
+{
+	FILE *f = out_file(ctx);
+	const struct jp_node *c, *children = jp_get(ike, "child_sas"), *l, *r;
+	bool initiator = jp_str(ike, "role")[0] == 'i', up, any_child = false;
+	uint64_t age = jp_uint(ike, "age");
+	size_t i = 0;
+
+	for (c = children ? children->child : NULL; c; c = c->next)
+		if (!strcmp(jp_str(c, "state"), "installed"))
+			any_child = true;
+	up = !strcmp(jp_str(ike, "state"), "established");
+	if (new_iface) {
+		fprintf(f, "\nInterface: %s\n", jp_str(ike, "tunnel"));
+		if (*jp_str(ike, "template"))
+			fprintf(f, "Profile: virtual-template %s\n", jp_str(ike, "template"));
+	}
+	fprintf(f, "Session status: %s\n", up && any_child ? "UP-ACTIVE" : up ? "UP-IDLE" :
+		"DOWN-NEGOTIATING");
+	fprintf(f, "Peer: %s port %" PRIu64 "\n", jp_str(ike, "peer"), jp_uint(ike, "peer_port"));
+	fprintf(f, "    Phase1_id: %s\n", *jp_str(ike, "remote_id") ? jp_str(ike, "remote_id") : "-");
+	fprintf(f, "    IKE SA: local %s/%" PRIu64 " remote %s/%" PRIu64 " %s\n", jp_str(ike, "local"),
+		jp_uint(ike, "local_port"), jp_str(ike, "peer"), jp_uint(ike, "peer_port"),
+		up ? "Active" : "Inactive");
+	fprintf(f, "          spi %s/%s %s uptime %" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n",
+		jp_str(ike, "spi_i"), jp_str(ike, "spi_r"), jp_str(ike, "algorithms"),
+		age / 3600, age / 60 % 60, age % 60);
+	for (c = children ? children->child : NULL; c; c = c->next, i++) {
+		l = jp_get(c, initiator ? "ts_i" : "ts_r");
+		r = jp_get(c, initiator ? "ts_r" : "ts_i");
+		for (l = l ? l->child : NULL; l; l = l->next)
+			for (r = jp_get(c, initiator ? "ts_r" : "ts_i"), r = r ? r->child : NULL; r;
+			     r = r->next) {
+				if (l->type != JP_STR || r->type != JP_STR ||
+				    !strchr(l->str, ':') != !strchr(r->str, ':'))
+					continue;
+				fputs("    IPSEC FLOW: permit ip ", f);
+				cisco_net(f, l->str);
+				fputc(' ', f);
+				cisco_net(f, r->str);
+				fputc('\n', f);
+			}
+		fprintf(f, "          Active SAs: %d, origin: %s\n", (in[i] != NULL) + (out[i] != NULL),
+			*jp_str(ike, "template") ? "dynamic VTI" : "VTI");
+		fputs("          Inbound:  #pkts dec'ed ", f);
+		if (in[i]) {
+			fprintf(f, "%" PRIu64 " drop %" PRIu64, in[i]->stats[KVTI_STAT_RX_PACKETS],
+				sa_drops(in[i]));
+			cisco_life(f, in[i]);
+		} else {
+			fputs("0 drop 0 life (KB/Sec) 0/0\n", f);
+		}
+		fputs("          Outbound: #pkts enc'ed ", f);
+		if (out[i]) {
+			fprintf(f, "%" PRIu64 " drop %" PRIu64, out[i]->stats[KVTI_STAT_TX_PACKETS],
+				sa_drops(out[i]));
+			cisco_life(f, out[i]);
+		} else {
+			fputs("0 drop 0 life (KB/Sec) 0/0\n", f);
+		}
+	}
+}
+
 void out_session(struct kvti_ctx *ctx, const struct jp_node *ike, bool module,
 		 const struct kvti_sa *const *in, const struct kvti_sa *const *out)
 {

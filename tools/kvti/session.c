@@ -228,17 +228,35 @@ static void keyer_stats(struct kvti_ctx *ctx)
 	jp_free(st);
 }
 
+/* Sessions grouped by interface, in the keyer's order within one. */
+static int by_tunnel(const void *a, const void *b)
+{
+	const struct jp_node *x = *(const struct jp_node *const *)a;
+	const struct jp_node *y = *(const struct jp_node *const *)b;
+	int c = strcmp(jp_str(x, "tunnel"), jp_str(y, "tunnel"));
+
+	return c ? c : (x < y ? -1 : x > y);
+}
+
 static int session_show(struct kvti_ctx *ctx, int argc, char **argv)
 {
-	const struct jp_node *sas, *ike;
+	const struct jp_node *sas, *ike, **sorted = NULL;
 	struct sa_list kernel = { 0 };
 	struct jp_node *reply;
-	const char *filter = argc > 0 ? argv[0] : NULL;
-	size_t shown = 0;
-	bool module;
+	const char *filter = NULL, *last = "";
+	size_t shown = 0, n = 0, k;
+	bool module, cisco = false;
 
-	if (argc > 1)
-		return out_usage_error(ctx, "too many arguments: \"%s\"", argv[1]);
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "--cisco") || !strcmp(argv[0], "cisco"))
+			cisco = true;
+		else if (!filter)
+			filter = argv[0];
+		else
+			return out_usage_error(ctx, "too many arguments: \"%s\"", argv[0]);
+	}
+	if (cisco && ctx->json)
+		return out_usage_error(ctx, "--cisco is a text layout; -j is JSON");
 	reply = keyer_ask(ctx, "show", NULL);
 	if (!reply)
 		return KVTI_EXIT_FAIL;
@@ -249,12 +267,28 @@ static int session_show(struct kvti_ctx *ctx, int argc, char **argv)
 		return KVTI_EXIT_FAIL;
 	}
 	module = module_sas(ctx, &kernel);
+	for (ike = sas->child; ike; ike = ike->next)
+		n++;
+	sorted = calloc(n + 1, sizeof(*sorted));
+	if (!sorted) {
+		out_error("out of memory");
+		jp_free(reply);
+		free(kernel.v);
+		return KVTI_EXIT_FAIL;
+	}
+	for (ike = sas->child, k = 0; ike; ike = ike->next)
+		sorted[k++] = ike;
+	qsort(sorted, n, sizeof(*sorted), by_tunnel);
 	out_begin_list(ctx);
-	for (ike = sas->child; ike; ike = ike->next) {
-		const struct jp_node *c, *children = jp_get(ike, "child_sas");
+	if (cisco && n)
+		fputs("Crypto session current status\n", ctx->out ? ctx->out : stdout);
+	for (k = 0; k < n; k++) {
+		const struct jp_node *c, *children;
 		size_t nc = 0, i = 0;
 		const struct kvti_sa **in, **out;
 
+		ike = sorted[k];
+		children = jp_get(ike, "child_sas");
 		if (!selected(ike, filter))
 			continue;
 		for (c = children ? children->child : NULL; c; c = c->next)
@@ -271,11 +305,16 @@ static int session_show(struct kvti_ctx *ctx, int argc, char **argv)
 			in[i] = find_sa(&kernel, jp_str(c, "spi_in"), KVTI_DIR_IN);
 			out[i] = find_sa(&kernel, jp_str(c, "spi_out"), KVTI_DIR_OUT);
 		}
-		out_session(ctx, ike, module, in, out);
+		if (cisco)
+			out_session_cisco(ctx, ike, strcmp(last, jp_str(ike, "tunnel")), in, out);
+		else
+			out_session(ctx, ike, module, in, out);
+		last = jp_str(ike, "tunnel");
 		free(in);
 		free(out);
 		shown++;
 	}
+	free(sorted);
 	out_end_list(ctx);
 	if (!ctx->json && !shown && filter)
 		fprintf(ctx->out ? ctx->out : stdout, "no IKE SA with peer or tunnel %s\n", filter);
@@ -334,7 +373,7 @@ static int session_down(struct kvti_ctx *ctx, int argc, char **argv)
 }
 
 static const struct kvti_command session_cmds[] = {
-	{ "show", 1, session_show, "show [PEER | TUNNEL]" },
+	{ "show", 1, session_show, "show [--cisco] [PEER | TUNNEL]" },
 	{ "clear", 1, session_clear, "clear [PEER | TUNNEL]" },
 	{ "up", 1, session_up, "up TUNNEL" },
 	{ "down", 1, session_down, "down TUNNEL" },

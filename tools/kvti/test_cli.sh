@@ -197,7 +197,7 @@ hidden sa add dev vti1 dir in spi 1 aead "$GCM" 0x5ec2e75ec2e7 128 0x5ec2e75ec2e
 hidden sa add dev vti1 dir in spi 1 enc 'cbc(aes)' 0x00 auth 'hmac(sha1)' 0x5ec2e7g 96
 
 # 2c. session: its grammar; the keyer is asked only after that
-help_ok "kvti session show [PEER | TUNNEL]" session help
+help_ok "kvti session show [--cisco] [PEER | TUNNEL]" session help
 help_ok "kvti session up TUNNEL" se up help
 expect 2 'missing TUNNEL' --socket /nonexistent/kvti.sock session up
 expect 2 'missing TUNNEL' --socket /nonexistent/kvti.sock session down
