@@ -458,25 +458,32 @@ static int key_ipsec_profile(struct parser *ps, void *obj, const struct value *v
 	return get_ref(ps, v, key, t->ipsec_name, &t->ipsec_line);
 }
 
-static int key_match_peer(struct parser *ps, void *obj, const struct value *v, const char *key)
+/* PREFIX[, PREFIX...] appended to @list (@n of at most @max). */
+static int get_prefixes(struct parser *ps, const struct value *v, const char *key,
+			struct ipprefix *list, size_t *n, size_t max)
 {
-	struct cfg_tunnel *t = obj;
 	size_t g;
 
 	for (g = 0; g < v->ngroups; g++) {
 		if (v->nwords[g] != 1)
 			return cfg_error(ps, v->line, "%s: expected prefixes separated by ','",
 					 key);
-		if (t->nmatch_peer >= CFG_MAX_MATCH)
-			return cfg_error(ps, v->line, "%s: at most %d prefixes", key,
-					 CFG_MAX_MATCH);
-		if (ipprefix_parse(v->word[g][0], &t->match_peer[t->nmatch_peer]) < 0)
+		if (*n >= max)
+			return cfg_error(ps, v->line, "%s: at most %zu prefixes", key, max);
+		if (ipprefix_parse(v->word[g][0], &list[*n]) < 0)
 			return cfg_error(ps, v->line,
 					 "%s: expected an address or PREFIX/LEN, got '%s'", key,
 					 v->word[g][0]);
-		t->nmatch_peer++;
+		(*n)++;
 	}
 	return 0;
+}
+
+static int key_match_peer(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	struct cfg_tunnel *t = obj;
+
+	return get_prefixes(ps, v, key, t->match_peer, &t->nmatch_peer, CFG_MAX_MATCH);
 }
 
 static int key_match_id(struct parser *ps, void *obj, const struct value *v, const char *key)
@@ -495,22 +502,8 @@ static int key_match_id(struct parser *ps, void *obj, const struct value *v, con
 static int key_local_nets(struct parser *ps, void *obj, const struct value *v, const char *key)
 {
 	struct cfg_tunnel *t = obj;
-	size_t g;
 
-	for (g = 0; g < v->ngroups; g++) {
-		if (v->nwords[g] != 1)
-			return cfg_error(ps, v->line, "%s: expected prefixes separated by ','",
-					 key);
-		if (t->nlocal_nets >= CFG_MAX_NETS)
-			return cfg_error(ps, v->line, "%s: at most %d prefixes", key,
-					 CFG_MAX_NETS);
-		if (ipprefix_parse(v->word[g][0], &t->local_nets[t->nlocal_nets]) < 0)
-			return cfg_error(ps, v->line,
-					 "%s: expected an address or PREFIX/LEN, got '%s'", key,
-					 v->word[g][0]);
-		t->nlocal_nets++;
-	}
-	return 0;
+	return get_prefixes(ps, v, key, t->local_nets, &t->nlocal_nets, CFG_MAX_NETS);
 }
 
 /* clone-name = PATTERN: one %d, e.g. dvti%d (IOS Virtual-AccessN) */

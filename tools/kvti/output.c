@@ -521,14 +521,22 @@ static uint64_t sa_drops(const struct kvti_sa *sa)
 	return n;
 }
 
-/* "life (KB/Sec) 4605665/2949": what is left of the hard lifetimes. */
-static void cisco_life(FILE *f, const struct kvti_sa *sa)
+/*
+ * "Inbound:  #pkts dec'ed 4 drop 0 life (KB/Sec) 4605665/2949": packets,
+ * drops, and what is left of the hard lifetimes (0/0: no such SA).
+ */
+static void cisco_dir(FILE *f, const char *what, const struct kvti_sa *sa, int packets)
 {
-	uint64_t kb = sa->hard.bytes ? (sa->hard.bytes > sa->cur.bytes ?
-					 (sa->hard.bytes - sa->cur.bytes) / 1024 : 0) : 0;
-	uint64_t secs = sa->hard.seconds > sa->age ? sa->hard.seconds - sa->age : 0;
+	uint64_t kb = 0, secs = 0;
 
-	fprintf(f, " life (KB/Sec) %" PRIu64 "/%" PRIu64 "\n", kb, secs);
+	if (sa) {
+		if (sa->hard.bytes > sa->cur.bytes)
+			kb = (sa->hard.bytes - sa->cur.bytes) / 1024;
+		if (sa->hard.seconds > sa->age)
+			secs = sa->hard.seconds - sa->age;
+	}
+	fprintf(f, "          %s %" PRIu64 " drop %" PRIu64 " life (KB/Sec) %" PRIu64 "/%" PRIu64
+		"\n", what, sa ? sa->stats[packets] : 0, sa ? sa_drops(sa) : 0, kb, secs);
 }
 
 /*
@@ -583,22 +591,8 @@ void out_session_cisco(struct kvti_ctx *ctx, const struct jp_node *ike, bool new
 			}
 		fprintf(f, "          Active SAs: %d, origin: %s\n", (in[i] != NULL) + (out[i] != NULL),
 			*jp_str(ike, "template") ? "dynamic VTI" : "VTI");
-		fputs("          Inbound:  #pkts dec'ed ", f);
-		if (in[i]) {
-			fprintf(f, "%" PRIu64 " drop %" PRIu64, in[i]->stats[KVTI_STAT_RX_PACKETS],
-				sa_drops(in[i]));
-			cisco_life(f, in[i]);
-		} else {
-			fputs("0 drop 0 life (KB/Sec) 0/0\n", f);
-		}
-		fputs("          Outbound: #pkts enc'ed ", f);
-		if (out[i]) {
-			fprintf(f, "%" PRIu64 " drop %" PRIu64, out[i]->stats[KVTI_STAT_TX_PACKETS],
-				sa_drops(out[i]));
-			cisco_life(f, out[i]);
-		} else {
-			fputs("0 drop 0 life (KB/Sec) 0/0\n", f);
-		}
+		cisco_dir(f, "Inbound:  #pkts dec'ed", in[i], KVTI_STAT_RX_PACKETS);
+		cisco_dir(f, "Outbound: #pkts enc'ed", out[i], KVTI_STAT_TX_PACKETS);
 	}
 }
 
