@@ -194,6 +194,9 @@ for ns in "${ALL_NS[@]}"; do
 done
 
 check "hub keyer starts" start hub
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$D/hub.pid")/status"; }
+slab() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+rss0=$(rss) slab0=$(slab)
 t0=$(date +%s)
 # All spokes at once, as branches reconnecting after the hub came back.
 for ns in "${SPOKE_NS[@]}"; do launch "$ns"; done
@@ -212,6 +215,11 @@ hub_up() {
 }
 check "all $SPOKES spokes up at the hub, one clone each" eventually $((120 + SPOKES)) hub_up "$SPOKES"
 echo "    # $SPOKES spokes up in $(($(date +%s) - t0)) s"
+# Figures for the record, not judged: the hub keyer's memory per IKE SA,
+# and the kernel's slab growth for the clones and the SAs at both ends.
+rss1=$(rss) slab1=$(slab)
+echo "    # hub keyer RSS $rss0 -> $rss1 kB: $(((rss1 - rss0) / SPOKES)) kB per IKE SA;" \
+	"slab +$((slab1 - slab0)) kB: $(((slab1 - slab0) / SPOKES)) kB per clone with its 2 SAs and the spoke's 2"
 down=0
 for ns in "${SPOKE_NS[@]}"; do spoke_up "$ns" || { down=$((down + 1)); echo "    # $ns: no SA pair"; }; done
 check_eq "... and at every spoke, one CHILD SA" 0 "$down"

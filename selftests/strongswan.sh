@@ -16,6 +16,7 @@
 # in XFRM's states (ikekdf.py; keys stay in files under $D, never printed).
 # A wrong PSK fails with AUTHENTICATION_FAILED and installs nothing on
 # either side; proposals that do not meet fail with NO_PROPOSAL_CHOSEN.
+# Then a strongSwan branch offering its LAN to a kvti hub's template (hub()).
 # Last, charon behind a masquerading NAT: ESP in UDP both ways (natted()).
 #
 #   ns k (kvti-keyer)                              ns s (charon)
@@ -114,7 +115,8 @@ start_charon() {
 	return 1
 }
 
-# swan_conf IKE ESP PSK: charon's connection to the keyer, loaded over vici.
+# swan_conf IKE ESP PSK [LOCAL_TS]: charon's connection to the keyer, loaded
+# over vici; it offers LOCAL_TS (default 0.0.0.0/0) for its side.
 swan_conf() {
 	cat >"$D/swanctl.conf" <<-EOF
 	connections {
@@ -137,7 +139,7 @@ swan_conf() {
 			}
 			children {
 				net {
-					local_ts = 0.0.0.0/0
+					local_ts = ${4:-0.0.0.0/0}
 					remote_ts = 0.0.0.0/0
 					esp_proposals = $2
 					if_id_in = 42
@@ -476,6 +478,51 @@ natted() {
 	rm -f "$D/wire.pid"
 	[ "$__kvti_failed" = "$f0" ] || dump_logs | __kvti_diag
 }
+# --- a strongSwan branch to a kvti hub's template ---------------------------
+# The keyer as a hub: no tunnel for charon, a template vt (match-peer
+# 192.0.2.2).  Charon offers only its LAN 203.0.113.99/32 (a branch's
+# local_ts); the hub clones vt for it, narrows to that subset, injects the
+# route to the LAN, and a ping from the LAN is answered through the clone.
+hub() {
+	local clone
+	f0=$__kvti_failed
+	# vti1 still connects 192.0.2.1 to charon, and the module refuses a
+	# second tunnel between the same endpoints: a clone could not be made.
+	kvti -n k tunnel set vti1 remote 192.0.2.3
+	kvti -n k tunnel add vt local 192.0.2.1 template
+	$S ip link add lan0 type dummy
+	$S ip addr add 203.0.113.99/32 dev lan0
+	$S ip link set lan0 up
+	cat >"$D/keyer.conf" <<-EOF
+	retransmit-timeout = 2000
+	keyring k { peer 192.0.2.0/24 { pre-shared-key = "strongswan.sh hub" } }
+	ike-profile ike { proposals = aes256gcm16-prfsha384-ecp384; keyring = k }
+	ipsec-profile esp { proposals = aes256gcm16 }
+	template vt { local = 192.0.2.1; match-peer = 192.0.2.2; ike-profile = ike; ipsec-profile = esp }
+	EOF
+	start_keyer
+	check "hub: swanctl loads a branch offering 203.0.113.99/32" swan_conf \
+		aes256gcm16-prfsha384-ecp384 aes256gcm16 "strongswan.sh hub" 203.0.113.99/32
+	$S swanctl --initiate --child net --timeout 60 --uri "$VICI" >/dev/null 2>&1 &
+	check "hub: charon's IKE SA lands on a clone of vt" eventually 60 sh -c \
+		"kvti -n k -j tunnel show | jq -e '.[] | select(.from == \"vt\" and .remote == \"192.0.2.2\")'"
+	wait $!
+	clone=$(kvti -n k -j tunnel show | jq -r '.[] | select(.from == "vt") | .ifname')
+	check "hub: its CHILD SA is charon's subset" sh -c \
+		"$CTL $D/keyer.sock show | jq -e '.ike_sas[0].child_sas[0].ts_i == [\"203.0.113.99-203.0.113.99\"]'"
+	check_match "hub: the route to charon's LAN via the clone $clone" \
+		"^203\.0\.113\.99 dev $clone " "$(ip -n k route show proto 201)"
+	check_eq "hub: 2 SAs on the clone" 2 "$(kvti -n k -j sa show dev "$clone" | jq length)"
+	check "hub: a ping from charon's LAN to the hub is answered" \
+		$S ping -q -c 3 -i 0.2 -W 2 -I 203.0.113.99 198.51.100.1
+	stop_keyer
+	check "hub: the keyer's exit deletes the clone" sh -c "! ip -n k link show $clone"
+	check "hub: ... and its DELETE empties XFRM" eventually 30 sh -c "[ -z \"\$($S ip xfrm state)\" ]"
+	kvti -n k tunnel del vt
+	$S ip link del lan0
+	[ "$__kvti_failed" = "$f0" ] || dump_logs | __kvti_diag
+}
+hub
 natted
 
 check "charon exits on SIGTERM" sh -c "kill -TERM \$(cat $D/charon.pid)"
