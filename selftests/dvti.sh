@@ -45,6 +45,23 @@ CTL=$KVTI_ROOT/keyer/keyer-ctl
 [ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
 command -v jq >/dev/null || skip_all "jq is needed"
 command -v nft >/dev/null || skip_all "nft is needed"
+# Bridges, VRFs and nft's named counters: a kernel without one (a debug
+# kernel built before dvti.sh needed them) skips rather than cascades.
+modprobe -a bridge vrf nft_objref 2>/dev/null
+ns_add dvti-probe
+ip -n dvti-probe link add probe-br type bridge 2>/dev/null &&
+	ip -n dvti-probe link add probe-vrf type vrf table 4242 2>/dev/null &&
+	ip netns exec dvti-probe nft -f - 2>/dev/null <<'EOF' ||
+table inet probe {
+	counter c {}
+	chain out {
+		type filter hook output priority 0;
+		udp sport 500 counter name c
+	}
+}
+EOF
+	skip_all "the kernel has no bridge, VRF or nft named counters (modules bridge, vrf, nft_objref)"
+ip netns del dvti-probe
 SPOKES=${KVTI_SPOKES:-50}
 [ "$SPOKES" -ge 4 ] && [ "$SPOKES" -le 120 ] || skip_all "KVTI_SPOKES must be 4..120"
 D=$(mktemp -d /tmp/dvti.XXXXXX)
