@@ -101,6 +101,21 @@ static struct ike_sa *tunnel_sa(struct keyer *k, const struct cfg_tunnel *t)
 	return any;
 }
 
+/* A dynamic VTI's clone by name: its peer's live IKE SA, if any. */
+static struct ike_sa *clone_sa(struct keyer *k, const char *ifname)
+{
+	struct ike_sa *sa, *any = NULL;
+
+	LIST_FOREACH(sa, &k->sas, all)
+		if (sa->clone && !strcmp(sa->ifname, ifname)) {
+			if (sa->state == IKE_S_ESTABLISHED)
+				return sa;
+			if (!any)
+				any = sa;
+		}
+	return any;
+}
+
 static const char *act(struct keyer *k, const char *cmd, const char *arg)
 {
 	const struct cfg_tunnel *t = arg ? config_find_tunnel(k->cfg, arg) : NULL;
@@ -108,9 +123,16 @@ static const char *act(struct keyer *k, const char *cmd, const char *arg)
 	struct child_sa *c;
 	struct ike_xchg *x;
 
-	if (!t)
-		return "no such tunnel";
-	sa = tunnel_sa(k, t);
+	if (t) {
+		sa = tunnel_sa(k, t);
+	} else {
+		/* A clone: down, liveness, delete-child act on its peer's IKE SA. */
+		sa = arg ? clone_sa(k, arg) : NULL;
+		if (!sa)
+			return "no such tunnel";
+		if (!strcmp(cmd, "up") || !strcmp(cmd, "rekey") || !strcmp(cmd, "rekey-ike"))
+			return "a dynamic VTI's clone never initiates: its peer does";
+	}
 	if (!strcmp(cmd, "up")) {
 		if (t->ipsec->responder_only)
 			return "the tunnel is responder-only";

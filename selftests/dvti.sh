@@ -273,6 +273,18 @@ check "kvti session show --cisco: the clone, its virtual template, the branch's 
 	 grep -qx 'Interface: $(clone_of 1)' $D/cisco && grep -qx 'Profile: virtual-template vt' $D/cisco &&
 	 grep -qx '    IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 $(lan 1)/255.255.255.255' $D/cisco"
 
+# The operator's handles on a clone: up is refused (it never initiates),
+# down deletes the peer's IKE SA and so the clone; the spoke comes back.
+hubsession() { KVTI_KEYER_SOCKET=$D/hub.sock kvti -n hub session "$@"; }
+c5=$(clone_of 5)
+check_fail_msg "kvti session up $c5: refused, a clone never initiates" "never initiates" \
+	hubsession up "$c5"
+check "kvti session down $c5: the hub deletes spoke 5's IKE SA" hubsession down "$c5"
+check "... and its clone goes" eventually 30 sh -c "! ip -n hub link show $c5"
+check "spoke 5 initiates again (session up)" ctl s5 up vti1
+back5() { [ -n "$(clone_of 5)" ] && spoke_up s5; }
+check "... and is back on a clone" eventually 60 back5
+
 pings() { # from every live spoke's LAN to the hub's LAN, all at once
 	local i fail=0 pids=()
 	for ((i = 1; i <= SPOKES; i++)); do
