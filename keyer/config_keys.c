@@ -46,6 +46,19 @@ static int get_uint(struct parser *ps, const char *s, int line, const char *key,
 	return 0;
 }
 
+/* KEY = N, one number in MIN..MAX. */
+static int get_number(struct parser *ps, const struct value *v, const char *key, uint32_t min,
+		      uint32_t max, uint32_t *out)
+{
+	const char *s = one_word(ps, v, key, "a number");
+	uint64_t n;
+
+	if (!s || get_uint(ps, s, v->line, key, min, max, &n) < 0)
+		return -1;
+	*out = (uint32_t)n;
+	return 0;
+}
+
 static int get_bool(struct parser *ps, const struct value *v, const char *key, bool *out)
 {
 	const char *s = one_word(ps, v, key, "yes or no");
@@ -538,25 +551,13 @@ static int key_reverse_route(struct parser *ps, void *obj, const struct value *v
 /* route-distance = N (IOS "set reverse-route distance"): the routes' metric */
 static int key_route_distance(struct parser *ps, void *obj, const struct value *v, const char *key)
 {
-	const char *s = one_word(ps, v, key, "a number");
-	uint64_t n;
-
-	if (!s || get_uint(ps, s, v->line, key, 1, 255, &n) < 0)
-		return -1;
-	((struct cfg_tunnel *)obj)->route_distance = (uint32_t)n;
-	return 0;
+	return get_number(ps, v, key, 1, 255, &((struct cfg_tunnel *)obj)->route_distance);
 }
 
 /* route-tag = N (IOS "set reverse-route tag"): the routes' realm */
 static int key_route_tag(struct parser *ps, void *obj, const struct value *v, const char *key)
 {
-	const char *s = one_word(ps, v, key, "a number");
-	uint64_t n;
-
-	if (!s || get_uint(ps, s, v->line, key, 1, 65535, &n) < 0)
-		return -1;
-	((struct cfg_tunnel *)obj)->route_tag = (uint32_t)n;
-	return 0;
+	return get_number(ps, v, key, 1, 65535, &((struct cfg_tunnel *)obj)->route_tag);
 }
 
 const struct key_handler cfg_tunnel_keys[] = {
@@ -585,24 +586,12 @@ const size_t cfg_ntemplate_keys = ARRAY_SIZE(cfg_template_keys);
 
 static int key_max_ike_sa(struct parser *ps, void *obj, const struct value *v, const char *key)
 {
-	const char *s = one_word(ps, v, key, "a number");
-	uint64_t n;
-
-	if (!s || get_uint(ps, s, v->line, key, 0, 1000000, &n) < 0)
-		return -1;
-	((struct config *)obj)->max_ike_sa = (uint32_t)n;
-	return 0;
+	return get_number(ps, v, key, 0, 1000000, &((struct config *)obj)->max_ike_sa);
 }
 
 static int key_max_half_open(struct parser *ps, void *obj, const struct value *v, const char *key)
 {
-	const char *s = one_word(ps, v, key, "a number");
-	uint64_t n;
-
-	if (!s || get_uint(ps, s, v->line, key, 0, 1000000, &n) < 0)
-		return -1;
-	((struct config *)obj)->max_half_open = (uint32_t)n;
-	return 0;
+	return get_number(ps, v, key, 0, 1000000, &((struct config *)obj)->max_half_open);
 }
 
 static int key_port(struct parser *ps, void *obj, const struct value *v, const char *key)
@@ -637,13 +626,7 @@ static int key_retransmit_timeout(struct parser *ps, void *obj, const struct val
 static int key_retransmit_tries(struct parser *ps, void *obj, const struct value *v,
 				const char *key)
 {
-	const char *s = one_word(ps, v, key, "a number");
-	uint64_t n;
-
-	if (!s || get_uint(ps, s, v->line, key, 1, 20, &n) < 0)
-		return -1;
-	((struct config *)obj)->retransmit_tries = (uint32_t)n;
-	return 0;
+	return get_number(ps, v, key, 1, 20, &((struct config *)obj)->retransmit_tries);
 }
 
 static int key_control(struct parser *ps, void *obj, const struct value *v, const char *key)
