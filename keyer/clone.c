@@ -108,7 +108,6 @@ int clone_attach(struct ike_sa *sa)
 	snprintf(cl->tmpl, sizeof(cl->tmpl), "%s", t->name);
 	cl->peer = sa->remote;
 	cl->refs = 1;
-	cl->created_ms = loop_now();
 	LIST_INSERT_HEAD(&k->clones, cl, entry);
 	k->st.clones_created++;
 	log_info("clone %s of %s for peer %s", cl->ifname, t->name, sa_peer(sa, p));

@@ -114,7 +114,6 @@ struct clone {
 	char			 tmpl[CFG_IFNAME_MAX];	/* by name: reloads replace configs */
 	struct ipaddr		 peer;
 	unsigned int		 refs;		/* IKE SAs on it */
-	uint64_t		 created_ms;
 	uint32_t		 table;		/* of its routes */
 	struct ipprefix		 routes[CLONE_ROUTES_MAX];	/* injected */
 	size_t			 nroutes;
