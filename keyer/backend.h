@@ -86,6 +86,9 @@ struct backend_ops {
 	int		(*clone_add)(void *ctx, const char *tmpl, const char *ifname,
 				     const struct ipaddr *remote);
 	int		(*tunnel_del)(void *ctx, const char *ifname);
+	/* The device @ifname's ESP is routed through (@dev, its fvrf; "":
+	 * none), set when the keyer takes a tunnel or template over. */
+	int		(*tunnel_link)(void *ctx, const char *ifname, const char *dev);
 	/* A route to @dst via @ifname in its VRF's table, else main (@table). */
 	int		(*route_add)(void *ctx, const char *ifname, const struct ipprefix *dst,
 				     uint32_t metric, uint32_t realm, uint32_t *table);

@@ -199,6 +199,36 @@ static int k_tunnel_encap(void *ctx, const char *ifname, const struct kernel_enc
 	return 0;
 }
 
+/* The tunnel's underlay: its fvrf's device, or none (KVTI_A_LINK 0). */
+static int k_tunnel_link(void *ctx, const char *ifname, const char *dev)
+{
+	struct kvti_backend *b = ctx;
+	unsigned int li = dev[0] ? if_nametoindex(dev) : 0;
+	struct nl_msg *msg;
+	char why[512];
+	int ret;
+
+	if (dev[0] && !li) {
+		log_warn("kernel: tunnel %s: fvrf %s: no such device", ifname, dev);
+		return -1;
+	}
+	msg = request(b, KVTI_CMD_TUNNEL_SET, 0);
+	if (!msg || nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0 ||
+	    nla_put_u32(msg, KVTI_A_LINK, li) < 0) {
+		kvti_nl_msg_free(msg);
+		log_warn("kernel: tunnel %s: cannot set its fvrf: out of memory", ifname);
+		return -1;
+	}
+	ret = kvti_nl_request(&b->req, msg, NULL, NULL);
+	kvti_nl_msg_free(msg);
+	if (ret < 0) {
+		log_warn("kernel: tunnel %s: fvrf %s refused: %s", ifname, dev[0] ? dev : "none",
+			 nl_why(&b->req, why, sizeof(why)));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * A dynamic VTI's clone: TUNNEL_NEW from the template with the peer as
  * remote (the module copies everything else), then up.
@@ -357,10 +387,16 @@ static int k_open(struct keyer *k, void **ctx)
 		log_err("kernel: event loop: %s", strerror(errno));
 		goto err_close;
 	}
-	for (i = 0; i < k->cfg->ntunnels; i++)
+	for (i = 0; i < k->cfg->ntunnels; i++) {
 		k_tunnel_flush(b, k->cfg->tunnels[i].name);
-	for (i = 0; i < k->cfg->ntemplates; i++)
+		if (k->cfg->tunnels[i].fvrf[0])
+			k_tunnel_link(b, k->cfg->tunnels[i].name, k->cfg->tunnels[i].fvrf);
+	}
+	for (i = 0; i < k->cfg->ntemplates; i++) {
 		k_clones_flush(b, k->cfg->templates[i].name);
+		if (k->cfg->templates[i].fvrf[0])
+			k_tunnel_link(b, k->cfg->templates[i].name, k->cfg->templates[i].fvrf);
+	}
 	*ctx = b;
 	return 0;
 
@@ -647,4 +683,5 @@ const struct backend_ops backend_kvti = {
 	.clone_add = k_clone_add,
 	.tunnel_del = k_tunnel_del,
 	.route_add = k_route_add,
+	.tunnel_link = k_tunnel_link,
 };

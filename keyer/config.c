@@ -680,7 +680,7 @@ static int resolve_tunnel(struct parser *ps, struct cfg_tunnel *t)
 		const struct cfg_tunnel *o = &cfg->tunnels[j];
 		size_t k;
 
-		if (!ipaddr_equal(&o->local, &t->local))
+		if (!ipaddr_equal(&o->local, &t->local) || strcmp(o->fvrf, t->fvrf))
 			continue;
 		for (i = 0; i < t->npeers; i++)
 			for (k = 0; k < o->npeers; k++)

@@ -96,6 +96,9 @@ struct cfg_tunnel {
 	int				 line;
 	bool				 is_template;
 	struct ipaddr			 local;
+	/* The front-door VRF (IOS "tunnel vrf"): IKE and ESP go by its
+	 * table; "" = none.  Part of what tells tunnels apart. */
+	char				 fvrf[CFG_IFNAME_MAX];
 	struct cfg_peer			 peers[CFG_MAX_PEERS];	/* tunnel: in order */
 	size_t				 npeers;
 	struct ipprefix			 match_peer[CFG_MAX_MATCH];	/* template */

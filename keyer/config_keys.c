@@ -519,13 +519,25 @@ static int key_local_nets(struct parser *ps, void *obj, const struct value *v, c
 	return get_prefixes(ps, v, key, t->local_nets, &t->nlocal_nets, CFG_MAX_NETS);
 }
 
+/* Refuses the characters the kernel refuses in an interface name. */
+static int check_ifname_chars(struct parser *ps, const struct value *v, const char *key,
+			      const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (s[i] == '/' || s[i] == ':' || s[i] <= ' ' || s[i] > '~')
+			return cfg_error(ps, v->line, "%s: '%c' cannot be in an interface name",
+					 key, s[i]);
+	return 0;
+}
+
 /* clone-name = PATTERN: one %d, e.g. dvti%d (IOS Virtual-AccessN) */
 static int key_clone_name(struct parser *ps, void *obj, const struct value *v, const char *key)
 {
 	struct cfg_tunnel *t = obj;
 	const char *s = one_word(ps, v, key, "a name with one %d");
 	const char *d;
-	size_t i;
 
 	if (!s)
 		return -1;
@@ -534,11 +546,26 @@ static int key_clone_name(struct parser *ps, void *obj, const struct value *v, c
 		return cfg_error(ps, v->line,
 				 "%s: expected a name with one %%d, at most %d other characters, "
 				 "got '%s'", key, CFG_IFNAME_MAX - 1 - 5, s);
-	for (i = 0; s[i]; i++)
-		if (s[i] == '/' || s[i] == ':' || s[i] <= ' ' || s[i] > '~')
-			return cfg_error(ps, v->line, "%s: '%c' cannot be in an interface name",
-					 key, s[i]);
+	if (check_ifname_chars(ps, v, key, s))
+		return -1;
 	memcpy(t->clone_name, s, strlen(s) + 1);
+	return 0;
+}
+
+/* fvrf = DEVICE (IOS "tunnel vrf"): the VRF the outer side lives in */
+static int key_fvrf(struct parser *ps, void *obj, const struct value *v, const char *key)
+{
+	struct cfg_tunnel *t = obj;
+	const char *s = one_word(ps, v, key, "a VRF device name");
+
+	if (!s)
+		return -1;
+	if (strlen(s) >= CFG_IFNAME_MAX)
+		return cfg_error(ps, v->line, "%s: '%s' is longer than %d characters",
+				 key, s, CFG_IFNAME_MAX - 1);
+	if (check_ifname_chars(ps, v, key, s))
+		return -1;
+	memcpy(t->fvrf, s, strlen(s) + 1);
 	return 0;
 }
 
@@ -562,6 +589,7 @@ static int key_route_tag(struct parser *ps, void *obj, const struct value *v, co
 
 const struct key_handler cfg_tunnel_keys[] = {
 	{ "local", false, key_local },
+	{ "fvrf", false, key_fvrf },
 	{ "peer", true, key_peer },
 	{ "local-networks", true, key_local_nets },
 	{ "ike-profile", false, key_ike_profile },
@@ -571,6 +599,7 @@ const size_t cfg_ntunnel_keys = ARRAY_SIZE(cfg_tunnel_keys);
 
 const struct key_handler cfg_template_keys[] = {
 	{ "local", false, key_local },
+	{ "fvrf", false, key_fvrf },
 	{ "match-peer", true, key_match_peer },
 	{ "match-identity", true, key_match_id },
 	{ "clone-name", false, key_clone_name },

@@ -132,6 +132,7 @@ struct ike_sa {
 	size_t			 peer_index;	/* into tunnel->peers: preferred-peer walk */
 
 	struct ipaddr		 local, remote;
+	char			 vrf[CFG_IFNAME_MAX];	/* the tunnel's fvrf: which sockets */
 	uint16_t		 lport, rport;	/* 500, or 4500 after NAT detection */
 	bool			 nat_local, nat_remote;	/* NAT_DETECTION results */
 	bool			 encap_set;	/* the tunnel has encap_udp, encap_dport */

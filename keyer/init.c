@@ -381,7 +381,7 @@ void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_ms
 			       &msg->unsupported_critical, 1);
 		return;
 	}
-	t = sa_tunnel_for(k, &pkt->local, &pkt->remote);
+	t = sa_tunnel_for(k, pkt->vrf, &pkt->local, &pkt->remote);
 	if (!t || k->stopping) {
 		k->st.drops[DROP_NO_TUNNEL]++;
 		log_debug("IKE_SA_INIT from %s: no tunnel has this peer", ipaddr_str(&pkt->remote, a));
@@ -487,7 +487,7 @@ void init_respond(struct keyer *k, const struct packet *pkt, const struct ike_ms
 	timer_set(&k->loop, &sa->half_open, HALF_OPEN_MS);
 	log_debug("%s: IKE_SA_INIT from %s answered, spi 0x%016" PRIx64 "/0x%016" PRIx64,
 		  t->name, ipaddr_str(&pkt->remote, a), sa->ispi, sa->rspi);
-	net_send(k, &sa->local, sa->lport, &sa->remote, sa->rport, resp);
+	net_send(k, sa->vrf, &sa->local, sa->lport, &sa->remote, sa->rport, resp);
 out:
 	free(sap);
 }

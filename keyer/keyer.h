@@ -89,6 +89,7 @@ struct loop {
 
 /* A received datagram, marker stripped, and where it came from and to. */
 struct packet {
+	const char	*vrf;		/* the receiving socket's fvrf, "" = none */
 	struct ipaddr	 local, remote;
 	uint16_t	 lport, rport;
 	const uint8_t	*data;
@@ -99,6 +100,7 @@ struct net_sock {
 	struct loop_fd	 lfd;
 	struct keyer	*k;
 	struct ipaddr	 local;
+	char		 vrf[CFG_IFNAME_MAX];	/* bound to this VRF device; "" = none */
 	uint16_t	 port;
 	bool		 natt;		/* prefix the non-ESP marker */
 };
@@ -166,10 +168,10 @@ int loop_run(struct loop *l, void (*after)(void *arg), void *arg);
 int net_open(struct keyer *k);
 int net_update(struct keyer *k);
 void net_close(struct keyer *k);
-int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
+int net_send(struct keyer *k, const char *vrf, const struct ipaddr *local, uint16_t lport,
 	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg);
-int net_natt_fd(struct keyer *k, const struct ipaddr *local);
-int net_keepalive(struct keyer *k, const struct ipaddr *local, const struct ipaddr *remote,
+int net_natt_fd(struct keyer *k, const char *vrf, const struct ipaddr *local);
+int net_keepalive(struct keyer *k, const char *vrf, const struct ipaddr *local, const struct ipaddr *remote,
 		  uint16_t rport);
 
 /* nat.c: NAT traversal */
@@ -199,7 +201,8 @@ struct ike_sa *sa_new(struct keyer *k, enum ike_role role, const struct cfg_tunn
 void sa_set_rspi(struct ike_sa *sa, uint64_t rspi);
 struct ike_sa *sa_lookup(struct keyer *k, const struct ike_header *h,
 			 const struct ipaddr *remote);
-const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const struct ipaddr *local,
+const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const char *vrf,
+				       const struct ipaddr *local,
 				       const struct ipaddr *remote);
 int sa_initiate(struct keyer *k, const struct cfg_tunnel *t);
 void sa_established(struct ike_sa *sa);

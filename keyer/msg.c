@@ -197,7 +197,7 @@ static int build_request(struct ike_sa *sa, struct ike_xchg *x)
 
 static void send_msg(struct ike_sa *sa, const struct buf *b)
 {
-	net_send(sa->k, &sa->local, sa->lport, &sa->remote, sa->rport, b);
+	net_send(sa->k, sa->vrf, &sa->local, sa->lport, &sa->remote, sa->rport, b);
 }
 
 /* Send the next queued request if the window is free. */
@@ -463,7 +463,7 @@ static void send_unprotected(struct keyer *k, const struct packet *pkt,
 	ike_build_msg(&bld, b, &h);
 	ike_add_notify(&bld, IKE_PROTO_NONE, NULL, 0, notify, NULL, 0);
 	if (ike_build_done(&bld) == 0 &&
-	    net_send(k, &pkt->local, pkt->lport, &pkt->remote, pkt->rport, b) == 0) {
+	    net_send(k, pkt->vrf, &pkt->local, pkt->lport, &pkt->remote, pkt->rport, b) == 0) {
 		k->st.unprotected++;
 		log_debug("%s answered to %s: %s request %" PRIu32 " (SPIs %016" PRIx64
 			  " %016" PRIx64 ")", notify_name(notify), ipaddr_str(&pkt->remote, p),
@@ -538,7 +538,7 @@ int msg_send_plain(struct keyer *k, const struct packet *pkt, const struct ike_h
 	ike_build_msg(&bld, b, &h);
 	ike_add_notify(&bld, IKE_PROTO_NONE, NULL, 0, notify, data, len);
 	if (ike_build_done(&bld) == 0)
-		rc = net_send(k, &pkt->local, pkt->lport, &pkt->remote, pkt->rport, b);
+		rc = net_send(k, pkt->vrf, &pkt->local, pkt->lport, &pkt->remote, pkt->rport, b);
 	buf_free(b);
 	return rc;
 }

@@ -60,7 +60,7 @@ int nat_encap_sync(struct ike_sa *sa)
 	if (sa->encap_set && sa->encap_udp == e.udp && (!e.udp || sa->encap_dport == e.dport))
 		return 0;
 	if (e.udp)
-		e.fd = net_natt_fd(k, &sa->local);
+		e.fd = net_natt_fd(k, sa->vrf, &sa->local);
 	if (k->be->tunnel_encap(k->be_ctx, sa->ifname, &e) < 0)
 		return -1;
 	if (e.udp || (sa->encap_set && sa->encap_udp))
@@ -132,7 +132,7 @@ void nat_keepalive_fire(struct timer *t)
 	if (sa->state != IKE_S_ESTABLISHED || !every)
 		return;
 	if (!esp_sent_within(sa, every))
-		net_keepalive(sa->k, &sa->local, &sa->remote, sa->rport);
+		net_keepalive(sa->k, sa->vrf, &sa->local, &sa->remote, sa->rport);
 	nat_keepalive_arm(sa);
 }
 

@@ -117,6 +117,7 @@ static void sock_ready(struct loop_fd *lf, uint32_t events)
 		}
 		s->k->st.rx++;
 		memset(&pkt, 0, sizeof(pkt));
+		pkt.vrf = s->vrf;
 		pkt.local = s->local;
 		pkt.lport = s->port;
 		local_from_cmsg(&mh, &pkt.local);
@@ -157,6 +158,13 @@ static int open_one(struct keyer *k, struct net_sock *s)
 	} else if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0) {
 		goto err_close;
 	}
+	/* In a VRF: bound to its device first, so that the address is looked
+	 * up (and later routes) in the VRF's table, and so that the same
+	 * address and port may be bound again in another VRF.
+	 */
+	if (s->vrf[0] &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, s->vrf, strlen(s->vrf) + 1) < 0)
+		goto err_close;
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
 		goto err_close;
 	s->k = k;
@@ -164,24 +172,26 @@ static int open_one(struct keyer *k, struct net_sock *s)
 	s->lfd.ready = sock_ready;
 	if (loop_add(&k->loop, &s->lfd) < 0)
 		goto err_close;
-	log_debug("listening on %s port %u", ipaddr_str(&s->local, a), s->port);
+	log_debug("listening on %s port %u%s%s", ipaddr_str(&s->local, a), s->port,
+		  s->vrf[0] ? " in vrf " : "", s->vrf);
 	return 0;
 
 err_close:
 	close(fd);
 err:
-	log_err("cannot listen on %s port %u: %s", ipaddr_str(&s->local, a), s->port,
-		strerror(errno));
+	log_err("cannot listen on %s port %u%s%s: %s", ipaddr_str(&s->local, a), s->port,
+		s->vrf[0] ? " in vrf " : "", s->vrf, strerror(errno));
 	s->lfd.fd = -1;
 	return -1;
 }
 
-static bool have_local(const struct keyer *k, const struct ipaddr *a)
+static bool have_local(const struct keyer *k, const struct cfg_tunnel *t)
 {
 	size_t i;
 
 	for (i = 0; i < k->nsocks; i++)
-		if (ipaddr_equal(&k->socks[i].local, a))
+		if (ipaddr_equal(&k->socks[i].local, &t->local) &&
+		    !strcmp(k->socks[i].vrf, t->fvrf))
 			return true;
 	return false;
 }
@@ -195,13 +205,13 @@ static size_t missing_locals(const struct keyer *k)
 	for (i = 0; i < cfg->ntunnels + cfg->ntemplates; i++) {
 		const struct cfg_tunnel *t = i < cfg->ntunnels ? &cfg->tunnels[i] :
 					     &cfg->templates[i - cfg->ntunnels];
-		bool dup = have_local(k, &t->local);
+		bool dup = have_local(k, t);
 
 		for (j = 0; j < i && !dup; j++) {
 			const struct cfg_tunnel *u = j < cfg->ntunnels ? &cfg->tunnels[j] :
 						     &cfg->templates[j - cfg->ntunnels];
 
-			dup = ipaddr_equal(&u->local, &t->local);
+			dup = ipaddr_equal(&u->local, &t->local) && !strcmp(u->fvrf, t->fvrf);
 		}
 		n += !dup;
 	}
@@ -209,7 +219,8 @@ static size_t missing_locals(const struct keyer *k)
 }
 
 /*
- * Two sockets per distinct local address of the tunnels and templates.
+ * Two sockets per distinct local address (and front-door VRF) of the
+ * tunnels and templates.
  * Called again on reload (SIGHUP) to add the new addresses' sockets; those
  * of addresses no longer configured stay open until the daemon stops
  * (an SA being deleted may still need one for its DELETE).  The array is
@@ -239,12 +250,13 @@ int net_update(struct keyer *k)
 		const struct cfg_tunnel *t = i < cfg->ntunnels ? &cfg->tunnels[i] :
 					     &cfg->templates[i - cfg->ntunnels];
 
-		if (have_local(k, &t->local))
+		if (have_local(k, t))
 			continue;
 		for (p = 0; p < 2; p++) {
 			struct net_sock *s = &k->socks[k->nsocks];
 
 			s->local = t->local;
+			memcpy(s->vrf, t->fvrf, sizeof(s->vrf));
 			s->natt = p == 1;
 			s->port = s->natt ? cfg->natt_port : cfg->ike_port;
 			if (open_one(k, s) < 0)
@@ -273,32 +285,35 @@ void net_close(struct keyer *k)
 	k->nsocks = 0;
 }
 
-static struct net_sock *find_sock(struct keyer *k, const struct ipaddr *local, uint16_t port)
+static struct net_sock *find_sock(struct keyer *k, const char *vrf, const struct ipaddr *local,
+				  uint16_t port)
 {
 	char a[ADDR_STRLEN];
 	size_t i;
 
 	for (i = 0; i < k->nsocks; i++)
-		if (k->socks[i].port == port && ipaddr_equal(&k->socks[i].local, local))
+		if (k->socks[i].port == port && ipaddr_equal(&k->socks[i].local, local) &&
+		    !strcmp(k->socks[i].vrf, vrf))
 			return &k->socks[i];
-	log_warn("no socket for %s port %u", ipaddr_str(local, a), port);
+	log_warn("no socket for %s port %u%s%s", ipaddr_str(local, a), port,
+		 vrf[0] ? " in vrf " : "", vrf);
 	return NULL;
 }
 
-/* The NAT-T socket of @local, for the module to hook (ESP in UDP). */
-int net_natt_fd(struct keyer *k, const struct ipaddr *local)
+/* The NAT-T socket of @local in @vrf, for the module to hook (ESP in UDP). */
+int net_natt_fd(struct keyer *k, const char *vrf, const struct ipaddr *local)
 {
-	struct net_sock *s = find_sock(k, local, k->cfg->natt_port);
+	struct net_sock *s = find_sock(k, vrf, local, k->cfg->natt_port);
 
 	return s ? s->lfd.fd : -1;
 }
 
 /* A NAT-keepalive (RFC 3948 2.3): one 0xff byte, no non-ESP marker. */
-int net_keepalive(struct keyer *k, const struct ipaddr *local, const struct ipaddr *remote,
-		  uint16_t rport)
+int net_keepalive(struct keyer *k, const char *vrf, const struct ipaddr *local,
+		  const struct ipaddr *remote, uint16_t rport)
 {
 	static const uint8_t ka = 0xff;
-	struct net_sock *s = find_sock(k, local, k->cfg->natt_port);
+	struct net_sock *s = find_sock(k, vrf, local, k->cfg->natt_port);
 	struct sockaddr_storage to;
 	socklen_t tl = to_sockaddr(remote, rport, &to);
 	char a[ADDR_STRLEN];
@@ -314,13 +329,13 @@ int net_keepalive(struct keyer *k, const struct ipaddr *local, const struct ipad
 	return 0;
 }
 
-int net_send(struct keyer *k, const struct ipaddr *local, uint16_t lport,
+int net_send(struct keyer *k, const char *vrf, const struct ipaddr *local, uint16_t lport,
 	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg)
 {
 	struct sockaddr_storage to;
 	struct iovec iov[2];
 	struct msghdr mh = { .msg_name = &to, .msg_iov = iov };
-	struct net_sock *s = find_sock(k, local, lport);
+	struct net_sock *s = find_sock(k, vrf, local, lport);
 	char a[ADDR_STRLEN];
 
 	if (!s)

@@ -110,6 +110,8 @@ static const char *tunnel_change(const struct cfg_tunnel *a, const struct cfg_tu
 
 	if (!addr_same(&a->local, &b->local))
 		return "local address";
+	if (strcmp(a->fvrf, b->fvrf))
+		return "fvrf";
 	if (a->npeers != b->npeers)
 		return "peers";
 	for (i = 0; i < a->npeers; i++)
@@ -262,6 +264,8 @@ static void apply(struct keyer *k, const struct config *old, const struct config
 			continue;
 		}
 		n = delete_sas(k, o);
+		if (strcmp(o->fvrf, t->fvrf) && k->be->tunnel_link)
+			k->be->tunnel_link(k->be_ctx, t->name, t->fvrf);
 		snprintf(because, sizeof(because), " (%s; %zu IKE SA%s deleted)", why, n,
 			 n == 1 ? "" : "s");
 		bring_up(k, t, "changed", because);
@@ -272,6 +276,8 @@ static void apply(struct keyer *k, const struct config *old, const struct config
 		/* As at start: SAs a previous keyer left on it are nobody's. */
 		if (!tmpl && k->be->tunnel_flush)
 			k->be->tunnel_flush(k->be_ctx, nv[i].name);
+		if (nv[i].fvrf[0] && k->be->tunnel_link)
+			k->be->tunnel_link(k->be_ctx, nv[i].name, nv[i].fvrf);
 		bring_up(k, &nv[i], "added", "");
 	}
 }

@@ -80,6 +80,7 @@ struct ike_sa *sa_new(struct keyer *k, enum ike_role role, const struct cfg_tunn
 	snprintf(sa->ifname, sizeof(sa->ifname), "%s", t->name);
 	sa->local = *local;
 	sa->remote = *remote;
+	memcpy(sa->vrf, t->fvrf, sizeof(sa->vrf));
 	sa->lport = sa->rport = k->cfg->ike_port;
 	sa->created_ms = sa->last_recv_ms = loop_now();
 	sa->half_open.fire = half_open_fire;
@@ -133,9 +134,9 @@ struct ike_sa *sa_lookup(struct keyer *k, const struct ike_header *h,
 	return NULL;
 }
 
-/* The tunnel a peer's IKE_SA_INIT is for: our address and one of its peers. */
-const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const struct ipaddr *local,
-				       const struct ipaddr *remote)
+/* The tunnel a peer's IKE_SA_INIT is for: our address and VRF, one of its peers. */
+const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const char *vrf,
+				       const struct ipaddr *local, const struct ipaddr *remote)
 {
 	const struct config *cfg = k->cfg;
 	size_t i, j;
@@ -143,7 +144,7 @@ const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const struct ipaddr *loc
 	for (i = 0; i < cfg->ntunnels; i++) {
 		const struct cfg_tunnel *t = &cfg->tunnels[i];
 
-		if (!ipaddr_equal(&t->local, local))
+		if (!ipaddr_equal(&t->local, local) || strcmp(t->fvrf, vrf))
 			continue;
 		for (j = 0; j < t->npeers; j++)
 			if (ipaddr_equal(&t->peers[j].addr, remote))
@@ -153,7 +154,7 @@ const struct cfg_tunnel *sa_tunnel_for(struct keyer *k, const struct ipaddr *loc
 	for (i = 0; i < cfg->ntemplates; i++) {
 		const struct cfg_tunnel *t = &cfg->templates[i];
 
-		if (!ipaddr_equal(&t->local, local))
+		if (!ipaddr_equal(&t->local, local) || strcmp(t->fvrf, vrf))
 			continue;
 		if (!t->nmatch_peer)
 			return t;
@@ -249,6 +250,13 @@ void sa_established(struct ike_sa *sa)
  * initiator SPI (known to both) goes, and its initiator deletes it; the
  * other end waits for that DELETE.  Called once @sa's CHILD is in.
  */
+/* Whether @a and @b are with the same peer: addresses and front-door VRF. */
+static bool same_peer(const struct ike_sa *a, const struct ike_sa *b)
+{
+	return ipaddr_equal(&a->remote, &b->remote) && ipaddr_equal(&a->local, &b->local) &&
+	       !strcmp(a->vrf, b->vrf);
+}
+
 void sa_crossed(struct ike_sa *sa)
 {
 	char p[ADDR_STRLEN + 8];
@@ -256,7 +264,7 @@ void sa_crossed(struct ike_sa *sa)
 
 	LIST_FOREACH(o, &sa->k->sas, all) {
 		if (o == sa || o->tunnel != sa->tunnel || o->state != IKE_S_ESTABLISHED ||
-		    !ipaddr_equal(&o->remote, &sa->remote) || !ipaddr_equal(&o->local, &sa->local))
+		    !same_peer(o, sa))
 			continue;
 		gone = o->ispi < sa->ispi ? o : sa;
 		log_info("ike-sa crossed %s peer %s: both ends initiated; spi 0x%016" PRIx64
@@ -359,15 +367,14 @@ bool sa_first_to_peer(const struct ike_sa *sa)
 	const struct ike_sa *o;
 
 	LIST_FOREACH(o, &sa->k->sas, all)
-		if (o != sa && ipaddr_equal(&o->remote, &sa->remote) &&
-		    ipaddr_equal(&o->local, &sa->local))
+		if (o != sa && same_peer(o, sa))
 			return false;
 	return true;
 }
 
 /*
  * The peer says this is its only IKE SA with us (2.4): the others with
- * the same addresses and identity are stale (it restarted).  They go
+ * the same addresses, VRF and identity are stale (it restarted).  They go
  * without a DELETE, which the peer could not read anyway.
  */
 size_t sa_initial_contact(struct ike_sa *sa)
@@ -377,8 +384,7 @@ size_t sa_initial_contact(struct ike_sa *sa)
 
 	for (o = LIST_FIRST(&sa->k->sas); o; o = next) {
 		next = LIST_NEXT(o, all);
-		if (o == sa || !ipaddr_equal(&o->remote, &sa->remote) ||
-		    !ipaddr_equal(&o->local, &sa->local))
+		if (o == sa || !same_peer(o, sa))
 			continue;
 		if (o->state < IKE_S_ESTABLISHED || o->remote_id.type != sa->remote_id.type ||
 		    o->remote_id.len != sa->remote_id.len ||
@@ -430,6 +436,8 @@ void sa_show(struct keyer *k, struct json *j)
 		json_uint(j, "local_port", sa->lport);
 		json_str(j, "peer", ipaddr_str(&sa->remote, a));
 		json_uint(j, "peer_port", sa->rport);
+		if (sa->vrf[0])
+			json_str(j, "fvrf", sa->vrf);
 		json_str(j, "role", sa->role == IKE_ROLE_INITIATOR ? "initiator" : "responder");
 		json_str(j, "state", state_name(sa->state));
 		json_hex64(j, "spi_i", sa->ispi);

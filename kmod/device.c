@@ -198,6 +198,7 @@ static unsigned int underlay_mtu(struct net *net, const struct kvti_params *p)
 		struct flowi4 fl4 = {
 			.daddr = p->remote.ip,
 			.saddr = p->has_local ? p->local.ip : 0,
+			.flowi4_oif = p->link,
 			.flowi4_proto = IPPROTO_ESP,
 		};
 
@@ -211,6 +212,7 @@ static unsigned int underlay_mtu(struct net *net, const struct kvti_params *p)
 		struct dst_entry *dst;
 		struct flowi6 fl6 = {
 			.daddr = p->remote.ip6,
+			.flowi6_oif = p->link,
 			.flowi6_proto = IPPROTO_ESP,
 		};
 
@@ -311,7 +313,7 @@ static bool same_endpoints(const struct kvti_params *a,
 		return false;
 	if (a->has_key != b->has_key || (a->has_key && a->key != b->key))
 		return false;
-	if (a->has_local != b->has_local)
+	if (a->has_local != b->has_local || a->link != b->link)
 		return false;
 	if (a->family == AF_INET)
 		return a->remote.ip == b->remote.ip &&

@@ -28,6 +28,7 @@
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/l3mdev.h>
 #include <net/ndisc.h>
 #include <net/route.h>
 #include <net/xfrm.h>
@@ -309,6 +310,7 @@ static struct dst_entry *route(struct kvti_tunnel *t,
 		struct flowi4 fl4 = {
 			.daddr = p->remote.ip,
 			.saddr = p->local.ip,
+			.flowi4_oif = p->link,
 			.flowi4_proto = proto,
 		};
 		struct rtable *rt;
@@ -327,6 +329,7 @@ static struct dst_entry *route(struct kvti_tunnel *t,
 		struct flowi6 fl6 = {
 			.daddr = p->remote.ip6,
 			.saddr = p->local.ip6,
+			.flowi6_oif = p->link,
 			.flowi6_proto = proto,
 		};
 
@@ -808,6 +811,20 @@ static bool takes_udp(const struct kvti_sa *sa)
 }
 
 /*
+ * Whether @skb came in through @sa's tunnel's link: the device itself or,
+ * for a VRF, one enslaved to it (the VRF's receive hook has made skb->dev
+ * the VRF by now; the slave case is the one without the hook).  Under RCU.
+ */
+static bool came_through_link(const struct kvti_sa *sa,
+			      const struct sk_buff *skb)
+{
+	int link = rcu_dereference(sa->tunnel->params)->link;
+
+	return !link || skb->dev->ifindex == link ||
+	       l3mdev_master_ifindex_rcu(skb->dev) == link;
+}
+
+/*
  * ESP at skb->data, raw (IP protocol 50) or out of UDP (@udp).  Returns 0
  * when the packet is taken, -EINVAL to pass raw ESP on (not ours).
  */
@@ -843,6 +860,13 @@ static int esp_rcv(struct sk_buff *skb, sa_family_t family, bool udp)
 		 * "recover" a healthy SA.  Counted as unknown in UDP.
 		 */
 		net_dbg_ratelimited("kvti: %s: SPI 0x%08x: ESP in UDP for a tunnel without encap udp\n",
+				    sa->tunnel->dev->name, ntohl(sa->spi));
+		drop(sa, skb, KVTI_STAT_DROP_UNKNOWN_SPI);
+		return 0;
+	}
+	if (!came_through_link(sa, skb)) {
+		/* Another FVRF's packet to the same SPI and address. */
+		net_dbg_ratelimited("kvti: %s: SPI 0x%08x: ESP arrived outside the tunnel's link\n",
 				    sa->tunnel->dev->name, ntohl(sa->spi));
 		drop(sa, skb, KVTI_STAT_DROP_UNKNOWN_SPI);
 		return 0;

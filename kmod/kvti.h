@@ -57,6 +57,7 @@ struct kvti_params {
 	u16 sport;			/* host order; valid with KVTI_ENCAP_UDP */
 	u16 dport;
 	u32 replay_window;		/* default for the tunnel's SAs */
+	int link;			/* KVTI_A_LINK: underlay ifindex, 0 = any */
 };
 
 /*

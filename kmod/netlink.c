@@ -71,6 +71,7 @@ static const struct nla_policy tunnel_new_policy[KVTI_A_MAX + 1] = {
 	[KVTI_A_ENCAP_SPORT]	= { .type = NLA_U16 },
 	[KVTI_A_ENCAP_DPORT]	= { .type = NLA_U16 },
 	[KVTI_A_ENCAP_FD]	= { .type = NLA_S32 },
+	[KVTI_A_LINK]		= { .type = NLA_U32 },
 };
 
 static const struct nla_policy tunnel_set_policy[KVTI_A_MAX + 1] = {
@@ -86,6 +87,7 @@ static const struct nla_policy tunnel_set_policy[KVTI_A_MAX + 1] = {
 	[KVTI_A_ENCAP_SPORT]	= { .type = NLA_U16 },
 	[KVTI_A_ENCAP_DPORT]	= { .type = NLA_U16 },
 	[KVTI_A_ENCAP_FD]	= { .type = NLA_S32 },
+	[KVTI_A_LINK]		= { .type = NLA_U32 },
 };
 
 static const struct nla_policy tunnel_id_policy[KVTI_A_MAX + 1] = {
@@ -189,8 +191,8 @@ static int check_mtu(struct nlattr **attrs, struct netlink_ext_ack *extack)
  * Applies the tunnel attributes in @attrs to @p (a private copy).  Returns
  * an error, with extack set, on anything invalid; @p is then garbage.
  */
-static int apply_params(struct kvti_params *p, struct nlattr **attrs,
-			struct netlink_ext_ack *extack)
+static int apply_params(struct net *net, struct kvti_params *p,
+			struct nlattr **attrs, struct netlink_ext_ack *extack)
 {
 	sa_family_t lfam = p->has_local ? p->family : 0;
 	sa_family_t rfam = p->has_remote ? p->family : 0;
@@ -277,6 +279,26 @@ static int apply_params(struct kvti_params *p, struct nlattr **attrs,
 			return -EINVAL;
 		}
 	}
+	a = attrs[KVTI_A_LINK];
+	if (a) {
+		struct net_device *dev = NULL;
+
+		if (nla_get_u32(a)) {
+			dev = __dev_get_by_index(net, nla_get_u32(a));
+			if (!dev) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "KVTI_A_LINK: no such device in this namespace");
+				return -ENODEV;
+			}
+			if (kvti_tunnel_from_dev(dev)) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "KVTI_A_LINK: a kvti tunnel cannot carry another's ESP");
+				return -EINVAL;
+			}
+		}
+		p->link = dev ? dev->ifindex : 0;
+	}
+
 	a = attrs[KVTI_A_ENCAP_FD];
 	if (a && p->encap != KVTI_ENCAP_UDP) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
@@ -393,6 +415,7 @@ static int fill_tunnel(struct sk_buff *skb, struct kvti_tunnel *t, u32 portid,
 	    (t->tmpl && nla_put_u32(skb, KVTI_A_TEMPLATE_IFINDEX,
 				    t->tmpl->dev->ifindex)) ||
 	    nla_put_u8(skb, KVTI_A_ENCAP, p->encap) ||
+	    (p->link && nla_put_u32(skb, KVTI_A_LINK, p->link)) ||
 	    (p->encap == KVTI_ENCAP_UDP &&
 	     (nla_put_u16(skb, KVTI_A_ENCAP_SPORT, p->sport) ||
 	      nla_put_u16(skb, KVTI_A_ENCAP_DPORT, p->dport) ||
@@ -604,7 +627,7 @@ static int tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 
-	err = apply_params(p, attrs, extack);
+	err = apply_params(net, p, attrs, extack);
 	if (!err)
 		err = check_complete(p, is_template, attrs, extack);
 	if (!err && !is_template)
@@ -660,7 +683,7 @@ static int tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out_unlock;
 	}
-	err = apply_params(p, attrs, extack);
+	err = apply_params(net, p, attrs, extack);
 	if (!err && attrs[KVTI_A_LOCAL] && !list_empty(&t->sas) &&
 	    (p->family != rtnl_dereference(t->params)->family ||
 	     memcmp(&p->local, &rtnl_dereference(t->params)->local,

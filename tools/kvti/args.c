@@ -117,6 +117,7 @@ static int parse_value(const struct kvti_ctx *ctx, const char *name,
 		return KVTI_EXIT_OK;
 	case ARG_IFINDEX:
 	case ARG_IFNAME:
+	case ARG_LINK:
 		if (parse_ifname(val))
 			return out_usage_error(ctx, "invalid %s \"%s\": expected a name of 1..%d characters",
 					       name, val, KVTI_IFNAMSIZ - 1);
@@ -309,6 +310,13 @@ static int put_one(struct nl_msg *msg, const struct arg_spec *s,
 		ifindex = if_nametoindex(v->str);
 		if (!ifindex) {
 			out_error("no such tunnel \"%s\"", v->str);
+			return -ENODEV;
+		}
+		return nla_put_u32(msg, s->attr, ifindex);
+	case ARG_LINK:
+		ifindex = strcmp(v->str, "none") ? if_nametoindex(v->str) : 0;
+		if (!ifindex && strcmp(v->str, "none")) {
+			out_error("no such device \"%s\"", v->str);
 			return -ENODEV;
 		}
 		return nla_put_u32(msg, s->attr, ifindex);

@@ -23,6 +23,7 @@ enum arg_kind {
 	ARG_ADDR,	/* IPv4 or IPv6: 4 or 16 raw bytes */
 	ARG_IFINDEX,	/* a tunnel's name, sent as its u32 ifindex */
 	ARG_IFNAME,	/* a tunnel's name, sent as a string */
+	ARG_LINK,	/* any device's name as its u32 ifindex, or none: 0 */
 	ARG_STRING,	/* a non-empty string, e.g. an algorithm name */
 	ARG_KEY,	/* KEYHEX, sent as binary; never printed, wiped after use */
 	ARG_LIFE,	/* KIND N [soft N], once per KIND: two nests (attr, attr_soft) */

@@ -56,6 +56,7 @@ static const char *const attr_names[KVTI_A_MAX + 1] = {
 	NAME(KVTI_A_SPI_MIN),
 	NAME(KVTI_A_SPI_MAX),
 	NAME(KVTI_A_ENCAP_SOCKET),
+	NAME(KVTI_A_LINK),
 };
 
 static const char *const life_names[KVTI_LIFE_MAX + 1] = {

@@ -61,6 +61,7 @@ int kvti_decode_tunnel(struct nlmsghdr *nlh, struct kvti_tunnel *t)
 		[KVTI_A_CARRIER] = { .type = NLA_U8 },
 		[KVTI_A_STATS] = { .type = NLA_NESTED },
 		[KVTI_A_ENCAP_SOCKET] = { .type = NLA_U8 },
+		[KVTI_A_LINK] = { .type = NLA_U32 },
 	};
 	struct nlattr *tb[KVTI_A_MAX + 1];
 
@@ -87,6 +88,10 @@ int kvti_decode_tunnel(struct nlmsghdr *nlh, struct kvti_tunnel *t)
 	t->template = tb[KVTI_A_TEMPLATE] != NULL;
 	if (tb[KVTI_A_TEMPLATE_IFINDEX])
 		t->template_ifindex = nla_get_u32(tb[KVTI_A_TEMPLATE_IFINDEX]);
+	if (tb[KVTI_A_LINK]) {
+		t->link = nla_get_u32(tb[KVTI_A_LINK]);
+		snprintf(t->dev, sizeof(t->dev), "if%u", t->link);	/* named by the caller */
+	}
 	if (tb[KVTI_A_ENCAP])
 		t->encap = nla_get_u8(tb[KVTI_A_ENCAP]);
 	if (tb[KVTI_A_ENCAP_SPORT])

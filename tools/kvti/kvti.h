@@ -78,6 +78,8 @@ struct kvti_tunnel {
 	bool template;
 	uint32_t template_ifindex;	/* 0 unless a clone */
 	char from[KVTI_IFNAMSIZ];	/* the template's name, for clones */
+	uint32_t link;			/* underlay (FVRF) ifindex, 0 = none */
+	char dev[KVTI_IFNAMSIZ];	/* its name */
 	uint8_t encap;
 	uint16_t sport;
 	uint16_t dport;

@@ -44,6 +44,7 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 	struct kvti_ctx *ctx = arg;
 	struct kvti_event ev;
 	struct kvti_tunnel *t = &ev.tunnel;
+	char name[IF_NAMESIZE];
 
 	if (kvti_decode_event(nlh, &ev)) {
 		fflush(stdout);
@@ -58,6 +59,9 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 	if (ev.cmd == KVTI_CMD_EV_TUNNEL_NEW && t->template_ifindex &&
 	    !if_indextoname(t->template_ifindex, t->from))
 		snprintf(t->from, sizeof(t->from), "if%u", t->template_ifindex);
+	if (ev.cmd == KVTI_CMD_EV_TUNNEL_NEW && t->link &&
+	    if_indextoname(t->link, name))
+		snprintf(t->dev, sizeof(t->dev), "%s", name);
 	out_event(ctx, &ev);
 	return 0;
 }

@@ -98,6 +98,8 @@ static void json_tunnel(struct json *j, const struct kvti_tunnel *t,
 		json_kv_string(j, "remote", out_addr(&t->remote, buf, sizeof(buf)));
 	if (t->has_key)
 		json_kv_uint(j, "key", t->key);
+	if (t->link)
+		json_kv_string(j, "dev", t->dev);
 	json_kv_uint(j, "mtu", t->mtu);
 	json_kv_string(j, "df_bit", enum_name(kvti_df_names, ARRAY_SIZE(kvti_df_names),
 					      t->df_mode, buf, sizeof(buf)));
@@ -151,6 +153,8 @@ static void text_endpoints(FILE *f, const struct kvti_tunnel *t)
 		fprintf(f, " remote %s", out_addr(&t->remote, buf, sizeof(buf)));
 	if (t->has_key)
 		fprintf(f, " key %" PRIu32, t->key);
+	if (t->link)
+		fprintf(f, " dev %s", t->dev);
 }
 
 static void text_tunnel(FILE *f, const struct kvti_tunnel *t, bool show_stats)

@@ -115,6 +115,22 @@ int main(void)
 		  "carrier down\n", "text of a template");
 	nlmsg_free(msg);
 
+	/* 2b. a template with an underlay (FVRF): named by the caller, else ifN */
+	msg = tunnel(4, "vta", "198.51.100.1");
+	nla_put_flag(msg, KVTI_A_TEMPLATE);
+	nla_put_u32(msg, KVTI_A_LINK, 12);
+	ret = kvti_decode_tunnel(nlmsg_hdr(msg), &t);
+	CHECK(ret == 0 && t.link == 12, "decode an underlay");
+	CHECK_STR(render(&t, false, false),
+		  "vta: template local 198.51.100.1 dev if12 mtu 1438 df-bit copy replay-window 64 "
+		  "carrier down\n", "text of an unnamed underlay");
+	snprintf(t.dev, sizeof(t.dev), "inet-a");	/* tunnel.c names it */
+	CHECK_STR(render(&t, true, false),
+		  "[{\"ifname\":\"vta\",\"ifindex\":4,\"local\":\"198.51.100.1\","
+		  "\"dev\":\"inet-a\",\"mtu\":1438,\"df_bit\":\"copy\",\"replay_window\":64,"
+		  "\"template\":true,\"encap\":\"none\",\"carrier\":false}]\n", "JSON of an underlay");
+	nlmsg_free(msg);
+
 	/* 3. a clone over UDP with carrier and counters, under -s */
 	msg = reply();
 	nla_put_u32(msg, KVTI_A_IFINDEX, 9);

@@ -28,6 +28,7 @@ static const struct arg_spec tunnel_args[] = {
 	ARG("fd",		KVTI_A_ENCAP_FD,	ARG_S32),
 	ARG("template",		KVTI_A_TEMPLATE,	ARG_FLAG),
 	ARG("from",		KVTI_A_TEMPLATE_IFINDEX, ARG_IFINDEX),
+	ARG("dev",		KVTI_A_LINK,		ARG_LINK),
 };
 
 /* Checks NAME, the first argument of every subcommand but show. */
@@ -135,7 +136,10 @@ int kvti_tunnel_collect(struct nlmsghdr *nlh, void *arg)
 	return ret;
 }
 
-/* A clone names its template: from the same dump if there, else the system. */
+/*
+ * A clone names its template: from the same dump if there, else the
+ * system.  The underlay device (dev) is named by the system.
+ */
 static void name_templates(struct kvti_tunnel_list *list)
 {
 	struct kvti_tunnel *t;
@@ -144,6 +148,8 @@ static void name_templates(struct kvti_tunnel_list *list)
 
 	for (i = 0; i < list->n; i++) {
 		t = &list->v[i];
+		if (t->link && if_indextoname(t->link, name))
+			snprintf(t->dev, sizeof(t->dev), "%s", name);
 		if (!t->template_ifindex)
 			continue;
 		for (k = 0; k < list->n; k++)
@@ -196,7 +202,8 @@ static const struct kvti_command tunnel_cmds[] = {
 	{ "add", 1, tunnel_add,
 	  "add NAME [local ADDR] [remote ADDR] [key N] [mtu N]\n"
 	  "[df-bit copy|set|clear] [replay-window N]\n"
-	  "[encap none|udp [sport N] [dport N] [fd N]] [template | from TEMPLATE]" },
+	  "[encap none|udp [sport N] [dport N] [fd N]] [dev DEV|none]\n"
+	  "[template | from TEMPLATE]" },
 	{ "set", 2, tunnel_set, "set NAME [OPTIONS as for add]" },
 	{ "del", 1, tunnel_del, "del NAME" },
 	{ "delete", 4, tunnel_del, NULL },	/* as ip(8) spells it */

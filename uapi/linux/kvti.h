@@ -144,6 +144,7 @@ enum kvti_attr {
 	KVTI_A_SPI_MIN,		/* u32, SPI_ALLOC range, default 0x100 */
 	KVTI_A_SPI_MAX,		/* u32, default 0xffffffff */
 	KVTI_A_ENCAP_SOCKET,	/* u8, reported with encap udp: 1 while a socket is attached */
+	KVTI_A_LINK,		/* u32 ifindex of the underlay (FVRF), 0 = none; see below */
 
 	__KVTI_A_MAX,
 };
@@ -165,6 +166,18 @@ enum kvti_attr {
  * clone gets its template's.  Refused: not a socket (ENOTSOCK), not open
  * (EBADF), not UDP, unbound, another namespace or family (EINVAL), a
  * socket with another encapsulation (UDP_ENCAP set, EBUSY).
+ */
+
+/*
+ * KVTI_A_LINK (TUNNEL_NEW, TUNNEL_SET; reported when set): the device the
+ * outer packets are routed through, as ip tunnel's "dev": a VRF master
+ * (IOS "tunnel vrf", the front-door VRF: ESP leaves by that VRF's table)
+ * or a plain device.  ESP for the tunnel's SAs is taken only when it
+ * arrives through that device (or a device enslaved to it); elsewhere it
+ * is dropped and counted as an unknown SPI.  Tunnels that differ only in
+ * their link are distinct, so two FVRFs may use the same outer addresses.
+ * A clone inherits its template's.  0 clears it; refused: no such device
+ * in the namespace, or a kvti tunnel.
  */
 
 /* KVTI_A_SA_LIFE_SOFT / KVTI_A_SA_LIFE_HARD; 0 = no limit. */
