@@ -1,0 +1,198 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench` part 2, inside the test VM with kvti.ko loaded: how a hub
+# with one virtual template scales.  For each count N of KVTI_BENCH_SPOKES
+# (default "50 1000"):
+#
+#   1. kernel memory, isolated: in a scratch namespace, N clones of a
+#      template made with `kvti tunnel add ... from`, then one inbound and
+#      one outbound rfc4106(gcm(aes)) SA on each; the Slab: line of
+#      /proc/meminfo before and after each step, divided by N.
+#   2. the keyer: ns hub (template vt, 2001:db8::1) and ns spokes, where one
+#      kvti-keyer runs N static tunnels from N addresses 2001:db8::1:i (one
+#      keyer instead of N: under TCG a process costs more than an IKE SA,
+#      and the hub cannot tell), each offering its LAN 2001:db8:2::i/128.
+#      All N initiate at once; the hub answers each with its own clone and
+#      an injected route.  Measured: seconds until N
+#      clones carry an installed CHILD SA (spokes per second), the hub
+#      keyer's RSS growth per IKE SA, the spoke keyer's per tunnel, and
+#      the slab growth per spoke (hub clone and 2 SAs, spoke tunnel's 2 SAs).
+#
+# Not judged: figures for the closing note and README.  The table goes to
+# $KVTI_RESULTS/bench_hub.txt.  IKE: aes256gcm16-prfsha384-x25519 with PSK,
+# ESP aes256gcm16-esn, the same as selftests/dvti.sh.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export PATH=$ROOT/tools/kvti:$PATH
+KEYER=$ROOT/keyer/kvti-keyer
+CTL=$ROOT/keyer/keyer-ctl
+COUNTS=${KVTI_BENCH_SPOKES:-50 1000}
+OUTDIR=${KVTI_RESULTS:-$ROOT/build/bench}
+mkdir -p "$OUTDIR"
+OUT=$OUTDIR/bench_hub.txt
+W=$(mktemp -d)
+KEY=0x000102030405060708090a0b0c0d0e0f10111213
+ALG='rfc4106(gcm(aes))'
+
+log() { echo "bench-hub: $*" >&2; }
+cleanup() {
+	kill -9 $(cat "$W"/*.pid 2>/dev/null) 2>/dev/null
+	wait 2>/dev/null
+	ip netns del hub 2>/dev/null
+	ip netns del spokes 2>/dev/null
+	ip netns del scratch 2>/dev/null
+}
+trap 'cleanup; rm -rf "$W"' EXIT
+grep -q '^kvti ' /proc/modules || { log "kvti.ko is not loaded"; exit 1; }
+[ -x "$KEYER" ] && [ -x "$CTL" ] || { log "kvti-keyer not built"; exit 1; }
+ulimit -n 65536
+
+slab() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }	# kB
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$W/$1.pid")/status"; }	# kB
+settle() { sync; echo 2 >/proc/sys/vm/drop_caches; sleep 1; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
+spoke() { printf '2001:db8::1:%x' "$1"; }	# spoke tunnel i's address
+
+# One `kvti` process per object would dominate under TCG: the batches are
+# made by a tiny loop in one shell each, which is what an operator does too.
+kernel_memory() { # N
+	local n=$1 i s0 s1 s2
+	ip netns add scratch
+	kvti -n scratch tunnel add vt local 2001:db8::1 template
+	settle
+	s0=$(slab)
+	for ((i = 1; i <= n; i++)); do
+		kvti -n scratch tunnel add "c$i" remote "$(spoke $i)" from vt || return 1
+	done
+	settle
+	s1=$(slab)
+	for ((i = 1; i <= n; i++)); do
+		kvti -n scratch sa add dev "c$i" dir in spi $((0x10000 + i)) aead "$ALG" $KEY 128 &&
+			kvti -n scratch sa add dev "c$i" dir out spi $((0x20000 + i)) aead "$ALG" $KEY 128 ||
+			return 1
+	done
+	settle
+	s2=$(slab)
+	K_CLONE[$n]=$(div $((s1 - s0)) "$n")
+	K_SA[$n]=$(div $((s2 - s1)) $((2 * n)))
+	ip netns del scratch
+	log "N=$n: slab +$((s1 - s0)) kB for the clones, +$((s2 - s1)) kB for their SAs"
+}
+
+launch() { # NS
+	rm -f "$W/$1.sock"
+	ip netns exec "$1" "$KEYER" -c "$W/$1.conf" -f -s "$W/$1.sock" \
+		>/dev/null 2>"$W/$1.log" &
+	echo $! >"$W/$1.pid"
+	for ((j = 0; j < 600; j++)); do
+		[ -S "$W/$1.sock" ] && return 0
+		sleep 0.1
+	done
+	log "$1: keyer did not start"
+	tail -5 "$W/$1.log" >&2
+	return 1
+}
+
+# Clones with an installed CHILD SA, at the hub.
+hub_up() {
+	"$CTL" "$W/hub.sock" show 2>/dev/null | jq '[.ike_sas[] | select(.state == "established"
+		and any(.child_sas[]; .state == "installed"))] | length'
+}
+
+keyer_scale() { # N
+	local n=$1 i t0 t1 up=0 last=-1 stuck=0 r0 r1 rs s0 s1
+	ip netns add hub
+	ip netns add spokes
+	ip -n hub link set lo up
+	ip -n spokes link set lo up
+	ip link add h0 netns hub type veth peer name e0 netns spokes
+	ip -n hub addr add 2001:db8::1/64 dev h0 nodad
+	ip -n hub link set h0 up
+	kvti -n hub tunnel add vt local 2001:db8::1 template
+	{
+		echo "link set e0 up"
+		for ((i = 1; i <= n; i++)); do echo "addr add $(spoke $i)/64 dev e0 nodad"; done
+	} | ip -n spokes -b - || return 1
+	for ((i = 1; i <= n; i++)); do
+		kvti -n spokes tunnel add "t$i" local "$(spoke $i)" remote 2001:db8::1 || return 1
+	done
+	for ((i = 1; i <= n; i++)); do echo "link set t$i addrgenmode none up"; done |
+		ip -n spokes -b - || return 1
+	cat >"$W/hub.conf" <<-EOF
+	keyring k { peer 2001:db8::/32 { pre-shared-key = "bench_hub.sh key" } }
+	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k }
+	ipsec-profile esp { proposals = aes256gcm16-esn }
+	template vt { local = 2001:db8::1; match-peer = 2001:db8::1:0/112
+		ike-profile = ike; ipsec-profile = esp }
+	EOF
+	{
+		echo 'keyring k { peer 2001:db8::1 { pre-shared-key = "bench_hub.sh key" } }'
+		echo 'ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k }'
+		echo 'ipsec-profile esp { proposals = aes256gcm16-esn }'
+		for ((i = 1; i <= n; i++)); do
+			echo "tunnel t$i { local = $(spoke $i); peer = 2001:db8::1;" \
+				"local-networks = 2001:db8:2::$(printf %x "$i")/128; ike-profile = ike; ipsec-profile = esp }"
+		done
+	} >"$W/spokes.conf"
+	launch hub || return 1
+	settle
+	r0=$(rss hub) s0=$(slab)
+	t0=$(date +%s.%N)
+	launch spokes || return 1
+	# Until all are up, or nothing moved for 120 s.
+	while [ "$up" -lt "$n" ] && [ "$stuck" -lt 60 ]; do
+		sleep 2
+		up=$(hub_up)
+		up=${up:-0}
+		if [ "$up" = "$last" ]; then stuck=$((stuck + 1)); else stuck=0; fi
+		last=$up
+	done
+	t1=$(date +%s.%N)
+	settle
+	r1=$(rss hub) rs=$(rss spokes) s1=$(slab)
+	H_UP[$n]=$up
+	H_SECS[$n]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	H_RATE[$n]=$(div "$up" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
+	H_RSS[$n]=$(div $((r1 - r0)) "$up")
+	H_SPOKE_RSS[$n]=$(div "$rs" "$n")
+	H_SLAB[$n]=$(div $((s1 - s0)) "$up")
+	H_CLONES[$n]=$(kvti -n hub -j tunnel show | jq '[.[] | select(.from == "vt")] | length')
+	H_ROUTES[$n]=$(ip -n hub -6 route show proto 201 | wc -l)
+	log "N=$n: $up up in ${H_SECS[$n]} s; hub RSS $r0 -> $r1 kB; slab +$((s1 - s0)) kB"
+	kill -TERM "$(cat "$W/spokes.pid")" "$(cat "$W/hub.pid")"
+	wait 2>/dev/null
+	rm -f "$W"/*.pid
+	ip netns del hub
+	ip netns del spokes
+}
+
+declare -A K_CLONE K_SA H_UP H_SECS H_RATE H_RSS H_SPOKE_RSS H_SLAB H_CLONES H_ROUTES
+for n in $COUNTS; do
+	log "N=$n: kernel memory per clone and per SA"
+	kernel_memory "$n" || log "N=$n: kernel memory step failed"
+	log "N=$n: $n spokes against one hub"
+	keyer_scale "$n" || log "N=$n: keyer step failed"
+done
+
+{
+	echo "kvti hub scale: $(uname -r), $(nproc) vCPU (QEMU/TCG), $(free -m | awk '/^Mem:/ { print $2 }') MiB," \
+		"$(date -u '+%F %T') UTC"
+	echo "IKE aes256gcm16-prfsha384-x25519 PSK, ESP aes256gcm16-esn; spokes: one keyer, N tunnels"
+	echo "(IPv6 outer); kernel kB from /proc/meminfo Slab:; keyer kB from VmRSS."
+	echo
+	printf '%6s %6s %6s %6s %8s %9s %10s %10s %11s %11s %11s\n' spokes up clones routes \
+		"time s" spokes/s "kB/clone" "kB/SA" "hub kB/IKE" "spoke kB/t" "slab kB/sp"
+	for n in $COUNTS; do
+		printf '%6s %6s %6s %6s %8s %9s %10s %10s %11s %11s %11s\n' "$n" "${H_UP[$n]:--}" \
+			"${H_CLONES[$n]:--}" "${H_ROUTES[$n]:--}" "${H_SECS[$n]:--}" "${H_RATE[$n]:--}" "${K_CLONE[$n]:--}" \
+			"${K_SA[$n]:--}" "${H_RSS[$n]:--}" "${H_SPOKE_RSS[$n]:--}" "${H_SLAB[$n]:--}"
+	done
+	echo
+	echo "kB/clone, kB/SA: isolated (kvti tunnel add from, kvti sa add); slab kB/sp: per spoke"
+	echo "up, with the hub's clone and 2 SAs and the spoke tunnel's 2 SAs (tunnels made before)."
+} | tee "$OUT"
+for n in $COUNTS; do
+	[ "${H_UP[$n]:-0}" = "$n" ] || exit 1
+done
+exit 0
