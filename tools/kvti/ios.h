@@ -133,6 +133,8 @@ struct ios_ikeprof {
 	char props_out[1024];		/* "" for the keyer's defaults */
 	unsigned long life_out;
 	char local_id_out[IOS_ID], remote_id_out[IOS_ID];
+	bool match_by_peer;		/* templates: match-peer, else match-identity */
+	bool match_none;		/* templates: accept whom the keyring accepts */
 	const char *dpd_mode;		/* NULL: no dpd */
 	unsigned long dpd_i, dpd_r;
 };
@@ -200,6 +202,7 @@ struct ios_iface {
 	int mode;			/* 0: none (GRE), 4, 6 */
 	int mode_line;
 	char protection[IOS_NAME];
+	char protection_text[IOS_NAME + 32];
 	int protection_line;
 	bool shutdown;
 	const char *df;			/* copy|set|clear, or NULL */

@@ -390,6 +390,7 @@ static void cmd_tunnel_protection(struct ios *ios, const struct ios_line *l, int
 	}
 	copy_name(f->protection, l->w[end]);
 	f->protection_line = l->no;
+	ios_line_text(l, f->protection_text, sizeof(f->protection_text));
 	if (end + 1 < l->n)
 		tunnel_unsupported(ios, l, "a VTI's protection is not shared (\"must not be "
 				   "configured\" with tunnel mode ipsec)");
@@ -534,7 +535,7 @@ void ios_iface_finish(struct ios *ios)
 			continue;
 		}
 		if (!f->mode)
-			ios_unsupported_at(ios, f->protection_line, "tunnel protection",
+			ios_unsupported_at(ios, f->protection_line, f->protection_text,
 					   "%s is a GRE tunnel: kvti is a VTI (tunnel mode ipsec "
 					   "ipv4|ipv6)", f->name);
 	}

@@ -171,6 +171,9 @@ static void secret_words(const struct ios_line *l, bool *secret)
 			j = i + 1;
 		} else if (ios_kw(l->w[i], "pre-shared-key")) {
 			j = i + 1;
+			/* crypto keyring: pre-shared-key address A key K, the key comes later */
+			if (ios_kw(l->w[j], "address") || ios_kw(l->w[j], "hostname"))
+				continue;
 			if (j < l->n && (ios_kw(l->w[j], "local") || ios_kw(l->w[j], "remote")))
 				j++;
 		} else {
@@ -218,8 +221,21 @@ static void vunsupported(struct ios *ios, int line, const char *text, const char
 {
 	char reason[256], msg[800];
 
+	struct ios_diag *last = ios->ndiags ? &ios->diags[ios->ndiags - 1] : NULL;
+	size_t len;
+
 	vsnprintf(reason, sizeof(reason), why, ap);
-	snprintf(msg, sizeof(msg), "unsupported: %s (%s)", text, reason);
+	snprintf(msg, sizeof(msg), "unsupported: %s (", text);
+	len = strlen(msg);
+	/* a second reason for the same line goes with the first: one line, one report */
+	if (last && last->line == line && !strncmp(last->text, msg, len)) {
+		snprintf(msg, sizeof(msg), "%.*s; %s)", (int)strlen(last->text) - 1, last->text,
+			 reason);
+		free(last->text);
+		last->text = ios_strdup(msg);
+		return;
+	}
+	snprintf(msg + len, sizeof(msg) - len, "%s)", reason);
 	add_diag(&ios->diags, &ios->ndiags, &ios->cap_diags, line, msg);
 }
 

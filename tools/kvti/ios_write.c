@@ -431,10 +431,43 @@ static void ikev1_proposals(struct ios *ios, struct ios_ikeprof *k)
 	}
 }
 
+/*
+ * IOS accepts a peer if any "match identity" does.  kvti-keyer checks an
+ * identity against one remote-id, and a template accepts what its
+ * match-peer prefixes and match-identity patterns both allow.  So: one
+ * identity is the remote-id; prefixes alone are match-peer; names and
+ * host addresses are match-identity; prefixes with names, or 0.0.0.0,
+ * restrict nothing beyond the keyring.
+ */
+static void resolve_match(struct ios *ios, struct ios_ikeprof *k)
+{
+	int i, nprefix = 0, nid = 0;
+	bool any = false;
+
+	for (i = 0; i < k->nmatch; i++) {
+		any |= k->match[i].any;
+		nid += !k->match[i].any && k->match[i].id[0];
+		nprefix += !k->match[i].any && !k->match[i].id[0];
+	}
+	k->match_by_peer = nprefix > 0;
+	k->match_none = any || (nprefix && nid);
+	if (k->match_none && k->nmatch > 1)
+		ios_note(ios, k->line, "%s accepts a peer by %s; kvti cannot combine them: "
+			 "the keyring decides who is accepted", k->name,
+			 any ? "any address" : "address prefix or by name");
+	if (nid == 1 && !nprefix && !any)
+		for (i = 0; i < k->nmatch; i++)
+			if (k->match[i].id[0])
+				snprintf(k->remote_id_out, sizeof(k->remote_id_out), "%s",
+					 k->match[i].id);
+	if (nid > 1 && !nprefix && !any)
+		ios_note(ios, k->line, "%s matches %d identities and kvti-keyer's remote-id is "
+			 "one: any (templates: match-identity); each peer's key in the keyring "
+			 "still authenticates it", k->name, nid);
+}
+
 static void resolve_ike(struct ios *ios, struct ios_ikeprof *k)
 {
-	int i, nid = 0;
-
 	out_name(ios, k->out, k->implicit ? DEFAULT_IKEV1 : k->name, k->line, ike_taken);
 	if (k->ikev2) {
 		ikev2_proposals(ios, k);
@@ -474,15 +507,7 @@ static void resolve_ike(struct ios *ios, struct ios_ikeprof *k)
 		snprintf(k->local_id_out, sizeof(k->local_id_out), "fqdn:%.44s%s%.44s", ios->hostname,
 			 ios->domain[0] ? "." : "", ios->domain);
 	}
-	for (i = 0; i < k->nmatch; i++)
-		if (k->match[i].id[0] && nid++ == 0)
-			snprintf(k->remote_id_out, sizeof(k->remote_id_out), "%s", k->match[i].id);
-	if (nid > 1) {
-		k->remote_id_out[0] = '\0';
-		ios_note(ios, k->line, "%s matches %d identities; kvti-keyer's remote-id is one: "
-			 "any, the keyring's key for each peer still authenticates it",
-			 k->name, nid);
-	}
+	resolve_match(ios, k);
 	k->usable = resolve_keyring(ios, k);
 }
 
@@ -633,6 +658,8 @@ static void resolve_iface(struct ios *ios, struct ios_iface *f)
 	bool ok;
 
 	f->unit = unit_of(f->name);
+	if (!f->mode)
+		return;		/* GRE with protection: reported */
 	if (!f->protection[0]) {
 		ios_unresolved(ios, f->line, "%s has no tunnel protection ipsec profile",
 			       f->name);
@@ -664,6 +691,57 @@ static void resolve_iface(struct ios *ios, struct ios_iface *f)
 	if (f->vrf[0])
 		add_vrf(ios, f->vrf);
 	f->usable = ok;
+}
+
+static const struct ios_keyring *keyring_named(const struct ios *ios, const char *out)
+{
+	size_t i;
+
+	for (i = 0; i < ios->nkeyrings; i++)
+		if (!strcmp(ios->keyrings[i].out, out))
+			return &ios->keyrings[i];
+	for (i = 0; i < ios->nmerged; i++)
+		if (!strcmp(ios->merged[i].out, out))
+			return &ios->merged[i];
+	return NULL;
+}
+
+/*
+ * Has the keyring a key for @peer?  By address, or maybe by identity,
+ * which only the peer's IKE_AUTH tells.
+ */
+static bool has_key_for(const struct ios_keyring *kr, const struct ios_addr *peer)
+{
+	struct ios_addr a;
+	size_t i;
+
+	for (i = 0; kr && i < kr->npsk; i++) {
+		const char *sel = kr->psk[i].sel;
+
+		if (!strcmp(sel, "any"))
+			return true;
+		if (!ios_parse_addr(sel, &a) && ios_addr_eq(&a, peer))
+			return true;
+		if (!ios_parse_prefix(sel, &a) && ios_prefix_contains(&a, peer))
+			return true;
+		if (strchr(sel, ':') && ios_parse_addr(sel, &a) && ios_parse_prefix(sel, &a))
+			return true;	/* fqdn:, email:, key-id:, address: */
+	}
+	return false;
+}
+
+/* Every peer of a static tunnel has a key, or the tunnel cannot come up. */
+static void check_keys(struct ios *ios, struct ios_iface *f)
+{
+	const struct ios_keyring *kr = keyring_named(ios, f->ike_prof->keyring_out);
+	char a[64];
+	int i;
+
+	for (i = 0; i < f->npeers; i++)
+		if (!has_key_for(kr, &f->peers[i]))
+			ios_unresolved(ios, f->line, "%s: no pre-shared key for peer %s in keyring "
+				       "%s", f->name, ios_addr_str(&f->peers[i], false, a, sizeof(a)),
+				       f->ike_prof->keyring_out);
 }
 
 /* Routes into IPsec tunnels: by name, or by a next hop on a tunnel's subnet. */
@@ -744,6 +822,8 @@ void ios_resolve(struct ios *ios)
 			continue;
 		if (f->usable && (!f->ipsec_prof->usable || !f->ike_prof->usable))
 			f->usable = false;
+		if (f->usable && f->kind == IOS_IF_TUNNEL)
+			check_keys(ios, f);
 		if (!f->usable)
 			ios_note(ios, f->line, "%s is left out: see what was reported", f->name);
 	}
@@ -883,14 +963,14 @@ static void tunnel_out(const struct ios *ios, const struct ios_iface *f, FILE *o
 	for (i = 0; i < f->npeers; i++)
 		fprintf(out, "\tpeer = %s%s\n", ios_addr_str(&f->peers[i], false, a, sizeof(a)),
 			!i && f->peer_default ? " default" : "");
-	for (i = 0; f->kind == IOS_IF_TEMPLATE && i < k->nmatch; i++) {
+	for (i = 0; f->kind == IOS_IF_TEMPLATE && !k->match_none && i < k->nmatch; i++) {
 		const struct ios_match *m = &k->match[i];
 
-		if (m->id[0])
-			fprintf(out, "\tmatch-identity = %s\n", m->id);
-		else if (!m->any)
+		if (k->match_by_peer)
 			fprintf(out, "\tmatch-peer = %s\n",
 				ios_addr_str(&m->prefix, true, a, sizeof(a)));
+		else
+			fprintf(out, "\tmatch-identity = %s\n", m->id);
 	}
 	if (f->kind == IOS_IF_TEMPLATE) {
 		fputs("\tclone-name = dvti%d\n", out);
