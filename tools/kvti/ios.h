@@ -362,20 +362,82 @@ char *ios_strdup(const char *s);
 void ios_wipe_free(char *secret);
 void ios_begin(struct ios *ios, enum ios_ctx ctx, void *obj);
 
-/* ios_crypto.c: crypto blocks and the algorithm tables */
-extern const struct ios_cmd ios_global_crypto[];
-extern const size_t ios_nglobal_crypto;
-extern const struct ios_cmd *const ios_crypto_cmds[IOS_CTX_MAX];
-extern const size_t ios_ncrypto_cmds[IOS_CTX_MAX];
+/* A table of commands, for the reader (ios_read.c). */
+struct ios_table {
+	const struct ios_cmd *cmds;
+	const size_t *n;
+};
+
+/* An algorithm: IOS's name, the keyer's (NULL: it has none). */
+struct ios_alg {
+	const char *ios;
+	const char *keyer;
+	bool aead;
+};
+
+/* A command's handler, where more than one file lists it. */
+#define IOS_HANDLER(name) void name(struct ios *ios, const struct ios_line *l, int arg)
+
+/* ios_crypto.c: what the crypto files share */
+extern const struct ios_alg ios_integ_algs[];
+extern const size_t ios_ninteg_algs;
+const struct ios_alg *ios_find_alg(const struct ios_alg *t, size_t n, const char *word);
 const char *ios_dh_name(unsigned long group, bool *weak);
-const char *ios_df_word(const struct ios_line *l, int arg);
-void ios_crypto_end(struct ios *ios);	/* end of a block: flush what it held */
-void ios_crypto_finish(struct ios *ios);	/* end of file: defaults to report */
+const char *ios_dh_bits(unsigned long group);
+const char *ios_dh_group(struct ios *ios, const struct ios_line *l, const char *word);
+bool ios_want_number(struct ios *ios, const struct ios_line *l, int i, const char *what,
+		     unsigned long min, unsigned long max, unsigned long *out);
+bool ios_no_more(struct ios *ios, const struct ios_line *l, int i);
+void ios_copy_name(char *dst, const char *src);
+int ios_address_sel(const struct ios_line *l, int i, struct ios_addr *a);
+void ios_sel_of(const struct ios_addr *a, char *buf, size_t len);
 struct ios_keyring *ios_keyring_find(struct ios *ios, const char *name, bool ikev2);
 struct ios_ikeprof *ios_ikeprof_find(struct ios *ios, const char *name, bool ikev2);
 struct ios_tset *ios_tset_find(struct ios *ios, const char *name);
 struct ios_ipsecprof *ios_ipsecprof_find(struct ios *ios, const char *name);
 struct ios_prop2 *ios_prop2_find(struct ios *ios, const char *name);
+const char *ios_block_name(struct ios *ios, const struct ios_line *l, int arg);
+int ios_key_word(struct ios *ios, const struct ios_line *l, int i, bool type_needs_more);
+void ios_add_psk(struct ios_keyring *kr, int line, const char *sel, const char *local,
+		 const char *remote);
+struct ios_ikeprof *ios_ikeprof_new(struct ios *ios, const struct ios_line *l,
+				    const char *name, bool ikev2);
+struct ios_match *ios_match_new(struct ios *ios, const struct ios_line *l);
+void ios_match_address(struct ios *ios, const struct ios_line *l, int arg, bool ikev2);
+void ios_local_address(struct ios *ios, const struct ios_line *l, int arg);
+IOS_HANDLER(ios_cmd_ignore);
+IOS_HANDLER(ios_cmd_max_sa);
+IOS_HANDLER(ios_cmd_max_half_open);
+IOS_HANDLER(ios_cmd_nat_keepalive);
+IOS_HANDLER(ios_profile_keyring);
+IOS_HANDLER(ios_cmd_virtual_template);
+IOS_HANDLER(ios_cmd_local_address);
+IOS_HANDLER(ios_cmd_fvrf);
+IOS_HANDLER(ios_cmd_unsupported_block);
+extern const struct ios_cmd ios_crypto_global[];
+extern const size_t ios_ncrypto_global;
+void ios_crypto_end(struct ios *ios);	/* end of a block: flush what it held */
+void ios_crypto_finish(struct ios *ios);	/* end of file: defaults to report */
+
+/* ios_ikev1.c: crypto isakmp, crypto keyring */
+extern const struct ios_cmd ios_ikev1_global[], ios_policy_cmds[], ios_isakmp_profile_cmds[],
+	ios_keyring_cmds[];
+extern const size_t ios_nikev1_global, ios_npolicy_cmds, ios_nisakmp_profile_cmds,
+	ios_nkeyring_cmds;
+void ios_ikev1_finish(struct ios *ios);
+
+/* ios_ikev2.c: crypto ikev2 */
+extern const struct ios_cmd ios_ikev2_global[], ios_prop2_cmds[], ios_pol2_cmds[],
+	ios_keyring2_cmds[], ios_peer2_cmds[], ios_profile2_cmds[];
+extern const size_t ios_nikev2_global, ios_nprop2_cmds, ios_npol2_cmds, ios_nkeyring2_cmds,
+	ios_npeer2_cmds, ios_nprofile2_cmds;
+void ios_peer2_flush(struct ios *ios);
+void ios_ikev2_finish(struct ios *ios);
+
+/* ios_ipsec.c: crypto ipsec */
+extern const struct ios_cmd ios_ipsec_global[], ios_tset_cmds[], ios_ipsec_profile_cmds[];
+extern const size_t ios_nipsec_global, ios_ntset_cmds, ios_nipsec_profile_cmds;
+const char *ios_df_word(const struct ios_line *l, int arg);
 
 /* ios_iface.c: interfaces, routes, host names */
 extern const struct ios_cmd ios_global_iface[];

@@ -19,11 +19,6 @@
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static void copy_name(char *dst, const char *src)
-{
-	snprintf(dst, IOS_NAME, "%s", src);
-}
-
 /* The letters of an interface name ("GigabitEthernet" of GigabitEthernet0/0). */
 static size_t type_len(const char *name)
 {
@@ -80,7 +75,7 @@ static int iface_word(const struct ios_line *l, int i, char *out)
 		snprintf(out, IOS_NAME, "%s%s", l->w[i], l->w[i + 1]);
 		return i + 2;
 	}
-	copy_name(out, l->w[i]);
+	ios_copy_name(out, l->w[i]);
 	return i + 1;
 }
 
@@ -89,14 +84,14 @@ static int iface_word(const struct ios_line *l, int i, char *out)
 static void cmd_hostname(struct ios *ios, const struct ios_line *l, int arg)
 {
 	if (arg < l->n)
-		copy_name(ios->hostname, l->w[arg]);
+		ios_copy_name(ios->hostname, l->w[arg]);
 	ios_begin(ios, IOS_CTX_SKIP, NULL);
 }
 
 static void cmd_domain(struct ios *ios, const struct ios_line *l, int arg)
 {
 	if (arg < l->n)
-		copy_name(ios->domain, l->w[arg]);
+		ios_copy_name(ios->domain, l->w[arg]);
 	ios_begin(ios, IOS_CTX_SKIP, NULL);
 }
 
@@ -113,7 +108,7 @@ static void cmd_host(struct ios *ios, const struct ios_line *l, int arg)
 	if (arg >= l->n || i >= l->n || strlen(l->w[arg]) >= IOS_NAME)
 		return;
 	h = ios_grow(&ios->hosts, &ios->nhosts, &ios->cap_hosts, sizeof(*h));
-	copy_name(h->name, l->w[arg]);
+	ios_copy_name(h->name, l->w[arg]);
 	h->addr = a;
 }
 
@@ -134,7 +129,7 @@ static void cmd_interface(struct ios *ios, const struct ios_line *l, int arg)
 	f = ios_iface_find(ios, name);
 	if (!f || strcasecmp(f->name, name)) {
 		f = ios_grow(&ios->ifaces, &ios->nifaces, &ios->cap_ifaces, sizeof(*f));
-		copy_name(f->name, name);
+		ios_copy_name(f->name, name);
 		f->line = l->no;
 	}
 	t = type_len(name);
@@ -164,7 +159,7 @@ static void route(struct ios *ios, const struct ios_line *l, int arg, bool v6)
 	ios_begin(ios, IOS_CTX_SKIP, NULL);
 	ios_line_text(l, r.text, sizeof(r.text));
 	if (i + 1 < l->n && ios_kw(l->w[i], "vrf")) {
-		copy_name(r.vrf, l->w[i + 1]);
+		ios_copy_name(r.vrf, l->w[i + 1]);
 		i += 2;
 	}
 	if (v6) {
@@ -193,7 +188,7 @@ static void route(struct ios *ios, const struct ios_line *l, int arg, bool v6)
 		if (ios_kw(l->w[i], "permanent"))
 			continue;
 		if (i + 1 < l->n && ios_kw(l->w[i], "name")) {
-			copy_name(r.name, l->w[++i]);
+			ios_copy_name(r.name, l->w[++i]);
 			continue;
 		}
 		if (i + 1 < l->n && ios_kw(l->w[i], "tag") &&
@@ -321,7 +316,7 @@ static void cmd_vrf_forwarding(struct ios *ios, const struct ios_line *l, int ar
 		tunnel_unsupported(ios, l, "a VRF netdev name has at most 15 characters");
 		return;
 	}
-	copy_name(f->vrf, l->w[arg]);
+	ios_copy_name(f->vrf, l->w[arg]);
 	f->vrf_line = l->no;
 }
 
@@ -339,7 +334,7 @@ static void cmd_tunnel_source(struct ios *ios, const struct ios_line *l, int arg
 	struct ios_addr a;
 
 	if (arg + 1 == l->n && !ios_parse_addr(l->w[arg], &a))
-		copy_name(f->source, l->w[arg]);
+		ios_copy_name(f->source, l->w[arg]);
 	else if (!iface_word(l, arg, f->source)) {
 		tunnel_unsupported(ios, l, "expected tunnel source ADDRESS|INTERFACE");
 		return;
@@ -355,7 +350,7 @@ static void cmd_tunnel_destination(struct ios *ios, const struct ios_line *l, in
 		tunnel_unsupported(ios, l, "expected tunnel destination ADDRESS");
 		return;
 	}
-	copy_name(f->dest, l->w[arg]);
+	ios_copy_name(f->dest, l->w[arg]);
 	f->dest_line = l->no;
 }
 
@@ -388,7 +383,7 @@ static void cmd_tunnel_protection(struct ios *ios, const struct ios_line *l, int
 		tunnel_unsupported(ios, l, "expected tunnel protection ipsec profile NAME");
 		return;
 	}
-	copy_name(f->protection, l->w[end]);
+	ios_copy_name(f->protection, l->w[end]);
 	f->protection_line = l->no;
 	ios_line_text(l, f->protection_text, sizeof(f->protection_text));
 	if (end + 1 < l->n)

@@ -476,18 +476,49 @@ static void cmd_banner(struct ios *ios, const struct ios_line *l, int arg)
 static const struct ios_cmd global_read[] = {
 	{ "banner", cmd_banner, false, 0 },
 };
+static const size_t nglobal_read = sizeof(global_read) / sizeof(global_read[0]);
+
+/* Global commands, looked up in this order. */
+static const struct ios_table global_tables[] = {
+	{ global_read, &nglobal_read },
+	{ ios_global_iface, &ios_nglobal_iface },
+	{ ios_ikev1_global, &ios_nikev1_global },
+	{ ios_ikev2_global, &ios_nikev2_global },
+	{ ios_ipsec_global, &ios_nipsec_global },
+	{ ios_crypto_global, &ios_ncrypto_global },
+};
+
+/* The commands of each block (interfaces: ios_iface_cmds). */
+static const struct ios_table block_tables[IOS_CTX_MAX] = {
+	[IOS_CTX_POLICY] = { ios_policy_cmds, &ios_npolicy_cmds },
+	[IOS_CTX_ISAKMP_PROFILE] = { ios_isakmp_profile_cmds, &ios_nisakmp_profile_cmds },
+	[IOS_CTX_KEYRING] = { ios_keyring_cmds, &ios_nkeyring_cmds },
+	[IOS_CTX_PROP2] = { ios_prop2_cmds, &ios_nprop2_cmds },
+	[IOS_CTX_POL2] = { ios_pol2_cmds, &ios_npol2_cmds },
+	[IOS_CTX_KEYRING2] = { ios_keyring2_cmds, &ios_nkeyring2_cmds },
+	[IOS_CTX_PEER2] = { ios_peer2_cmds, &ios_npeer2_cmds },
+	[IOS_CTX_PROFILE2] = { ios_profile2_cmds, &ios_nprofile2_cmds },
+	[IOS_CTX_TSET] = { ios_tset_cmds, &ios_ntset_cmds },
+	[IOS_CTX_IPSEC_PROFILE] = { ios_ipsec_profile_cmds, &ios_nipsec_profile_cmds },
+	[IOS_CTX_IFACE] = { ios_iface_cmds, &ios_niface_cmds },
+};
+
+static const struct ios_cmd *find_in(const struct ios_table *t, const struct ios_line *l,
+				     int *arg)
+{
+	return t->cmds ? find_cmd(t->cmds, *t->n, l, arg) : NULL;
+}
 
 static void global_line(struct ios *ios, const struct ios_line *l)
 {
-	const struct ios_cmd *cmd;
+	const struct ios_cmd *cmd = NULL;
 	int arg;
 
+	size_t i;
+
 	ios_begin(ios, IOS_CTX_GLOBAL, NULL);
-	cmd = find_cmd(global_read, sizeof(global_read) / sizeof(global_read[0]), l, &arg);
-	if (!cmd)
-		cmd = find_cmd(ios_global_iface, ios_nglobal_iface, l, &arg);
-	if (!cmd)
-		cmd = find_cmd(ios_global_crypto, ios_nglobal_crypto, l, &arg);
+	for (i = 0; !cmd && i < sizeof(global_tables) / sizeof(global_tables[0]); i++)
+		cmd = find_in(&global_tables[i], l, &arg);
 	if (cmd) {
 		cmd->fn(ios, l, arg);
 		return;
@@ -507,14 +538,10 @@ static void block_line(struct ios *ios, const struct ios_line *l)
 	enum ios_ctx ctx = ios->ctx;
 	int arg;
 
-	if (ctx == IOS_CTX_IFACE)
-		cmd = find_cmd(ios_iface_cmds, ios_niface_cmds, l, &arg);
-	else if (ctx != IOS_CTX_SKIP && ctx != IOS_CTX_UNSUPPORTED)
-		cmd = find_cmd(ios_crypto_cmds[ctx], ios_ncrypto_cmds[ctx], l, &arg);
+	cmd = find_in(&block_tables[ctx], l, &arg);
 	if (!cmd && ctx == IOS_CTX_PEER2) {
 		/* the next peer, or another command of the keyring */
-		cmd = find_cmd(ios_crypto_cmds[IOS_CTX_KEYRING2],
-			       ios_ncrypto_cmds[IOS_CTX_KEYRING2], l, &arg);
+		cmd = find_in(&block_tables[IOS_CTX_KEYRING2], l, &arg);
 		if (cmd) {
 			ios_crypto_end(ios);
 			ios->ctx = IOS_CTX_KEYRING2;
