@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvti import-ios: an IOS VTI configuration read into a model (ios_read.c,
- * with the crypto blocks in ios_crypto.c and the interfaces and routes in
- * ios_iface.c), then written out as keyer.conf(5) and the shell commands
- * that make the tunnels and routes (ios_write.c).  import_ios.c is the
- * command.  Nothing here talks to the kernel.
+ * kvti import-ios: an IOS VTI configuration read into a model (ios_read.c
+ * reads lines and blocks; the crypto blocks are ios_ikev1.c, ios_ikev2.c
+ * and ios_ipsec.c, with what they share in ios_crypto.c; interfaces and
+ * routes are ios_iface.c), resolved (ios_resolve.c) and written out as
+ * keyer.conf(5) and the shell commands that make the tunnels and routes
+ * (ios_write.c).  import_ios.c is the command.  Nothing here talks to the
+ * kernel.
  *
  * Every IPsec line that cannot be carried over is a diagnostic with its
  * line number; what the import changed on purpose (IKEv1 to IKEv2, a DH

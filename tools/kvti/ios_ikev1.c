@@ -369,7 +369,7 @@ const struct ios_cmd ios_isakmp_profile_cmds[] = {
 	{ "keepalive", cmd_profile_keepalive, false, 0 },
 	{ "virtual-template", ios_cmd_virtual_template, false, 0 },
 	{ "local-address", ios_cmd_local_address, false, 0 },
-	{ "vrf", ios_cmd_fvrf, false, 0 },
+	{ "vrf", ios_cmd_fvrf, true, 0 },		/* unindented: vrf definition */
 	{ "description", ios_cmd_ignore, false, 0 },
 };
 const size_t ios_nisakmp_profile_cmds = N_OF(ios_isakmp_profile_cmds);

@@ -253,6 +253,50 @@ EOF
 check "lifetime kilobytes disable: reported" grep -q \
 	'kbdisable.cfg:20: unsupported: set security-association lifetime kilobytes disable' "$T/err"
 
+imp ipv6 <<EOF
+interface GigabitEthernet0/0
+ ipv6 address FE80::1 link-local
+ ipv6 address 2001:db8::1/64
+ip host HUB6 2001:db8::2
+$VTI
+interface Tunnel7
+ tunnel source GigabitEthernet0/0
+ tunnel destination HUB6
+ tunnel mode ipsec ipv6
+ ipv6 address 2001:db8:ffff::1/64
+ shutdown
+crypto ikev2 keyring K
+ peer P6
+  address 2001:db8::2/128
+  pre-shared-key k6
+ipv6 route 2001:db8:2::/48 Tunnel7
+EOF
+check "IPv6 outer: the source interface's global IPv6 address, ip host's" grep -q \
+	'kvti tunnel add vti7 local 2001:db8::1 remote 2001:db8::2' "$T/out"
+check "IPv6 outer: the IKEv2 keyring's IPv6 peer" grep -q 'peer 2001:db8::2 { pre-shared-key = "k6" }' \
+	"$T/out"
+check "shutdown: the tunnel is made, not set up" sh -c \
+	"grep -q '# shutdown: not set up' '$T/out' && ! grep -q 'link set vti7 up' '$T/out'"
+# impf NAME <<EOF: the same with --force
+impf() { cat >"$T/$1.cfg"; "$KVTI" import-ios --force "$T/$1.cfg" >"$T/out" 2>"$T/err"; }
+impf ivrf <<EOF
+crypto ipsec df-bit clear
+$VTI
+interface Tunnel7
+ ip vrf forwarding CUST
+ ip address 198.51.100.1 255.255.255.252
+ip route vrf CUST 203.0.113.0 255.255.255.0 Tunnel7
+ip route vrf OTHER 203.0.113.128 255.255.255.128 Tunnel7
+EOF
+check "ip vrf forwarding: a VRF, the tunnel in it" sh -c \
+	"grep -q 'ip link add CUST type vrf table 100' '$T/out' && grep -q 'ip link set vti7 master CUST' '$T/out'"
+check "crypto ipsec df-bit clear: df-bit clear" grep -q 'remote 192.0.2.2 df-bit clear$' "$T/out"
+check "ip route vrf CUST ... Tunnel7: into the VRF's table" grep -q \
+	'ip route add 203.0.113.0/24 dev vti7 table 100' "$T/out"
+check "ip route vrf OTHER ... Tunnel7: unresolved, Tunnel7 is not in it" grep -q \
+	'ivrf.cfg:24: unresolved: ip route vrf OTHER 203.0.113.128 255.255.255.128 Tunnel7: Tunnel7 is not in VRF OTHER' \
+	"$T/err"
+
 echo "1..$n"
 [ "$failed" = 0 ] || echo "# $failed of $n failed"
 [ "$failed" = 0 ]
