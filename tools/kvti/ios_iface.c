@@ -403,6 +403,14 @@ static void cmd_tunnel_other(struct ios *ios, const struct ios_line *l, int arg)
 	tunnel_unsupported(ios, l, "not a tunnel command kvti import-ios knows");
 }
 
+/* IOS's responder-only on one tunnel; kvti's is on the ipsec profile */
+static void cmd_no_initiate(struct ios *ios, const struct ios_line *l, int arg)
+{
+	(void)arg;
+	tunnel_unsupported(ios, l, "kvti's responder-only belongs to the ipsec profile: "
+			   "give it responder-only");
+}
+
 /* crypto ipsec df-bit clear|set|copy on the tunnel */
 static void cmd_df_bit(struct ios *ios, const struct ios_line *l, int arg)
 {
@@ -458,6 +466,8 @@ const struct ios_cmd ios_iface_cmds[] = {
 	{ "tunnel vrf", cmd_tunnel_vrf, false, 0 },
 	{ "tunnel path-mtu-discovery", cmd_nothing, false, 0 },
 	{ "tunnel", cmd_tunnel_other, false, 0 },
+	{ "no tunnel protection ipsec initiate", cmd_no_initiate, false, 0 },
+	{ "no tunnel", cmd_tunnel_other, true, 0 },
 	{ "crypto ipsec df-bit", cmd_df_bit, true, 0 },
 	{ "crypto", cmd_if_crypto, true, 0 },
 	{ "shutdown", cmd_shutdown, false, 1 },

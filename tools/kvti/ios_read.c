@@ -601,6 +601,7 @@ static void read_line(struct ios *ios, char *buf, int no)
 	char raw[1024];
 	struct ios_line l = { .no = no, .raw = raw };
 	size_t len = strlen(buf);
+	bool bang, leave;
 
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
 		       buf[len - 1] == ' ' || buf[len - 1] == '\t'))
@@ -618,12 +619,18 @@ static void read_line(struct ios *ios, char *buf, int no)
 	}
 	if (!l.n)
 		return;
-	if (l.w[0][0] == '!') {
-		if (l.indent == 0) {
-			ios_begin(ios, IOS_CTX_GLOBAL, NULL);
-		} else if (ios->ctx == IOS_CTX_PEER2) {
+	/*
+	 * "!" at the margin closes the block; indented, a crypto ikev2 keyring's
+	 * peer.  "exit" (typed by hand, pasted) leaves the mode it is in.
+	 */
+	bang = l.w[0][0] == '!';
+	leave = l.n == 1 && (ios_kw(l.w[0], "exit") || ios_kw(l.w[0], "quit"));
+	if (bang || leave) {
+		if (ios->ctx == IOS_CTX_PEER2 && (leave || l.indent > 0)) {
 			ios_crypto_end(ios);
 			ios->ctx = IOS_CTX_KEYRING2;
+		} else if (leave || l.indent == 0) {
+			ios_begin(ios, IOS_CTX_GLOBAL, NULL);
 		}
 		return;
 	}

@@ -297,6 +297,43 @@ check "ip route vrf OTHER ... Tunnel7: unresolved, Tunnel7 is not in it" grep -q
 	'ivrf.cfg:24: unresolved: ip route vrf OTHER 203.0.113.128 255.255.255.128 Tunnel7: Tunnel7 is not in VRF OTHER' \
 	"$T/err"
 
+impf exit <<EOF
+crypto ikev2 keyring K
+ peer Q
+  address 192.0.2.9
+  pre-shared-key q
+  exit
+ peer P
+  address 192.0.2.2
+  pre-shared-key k
+  exit
+ exit
+crypto ikev2 profile I
+ match identity remote address 192.0.2.2 255.255.255.255
+ authentication remote pre-share
+ authentication local pre-share
+ keyring local K
+ exit
+crypto ipsec transform-set T esp-gcm 128
+crypto ipsec profile P
+ set transform-set T
+ set ikev2-profile I
+ exit
+interface Tunnel7
+ tunnel source 192.0.2.1
+ tunnel destination 192.0.2.2
+ tunnel mode ipsec ipv4
+ tunnel protection ipsec profile P
+ no tunnel protection ipsec initiate
+ exit
+EOF
+check "exit leaves a peer, then a block, as in IOS" grep -q 'peer 192.0.2.9 { pre-shared-key = "q" }' \
+	"$T/out"
+check "no tunnel protection ipsec initiate: reported, with what to do instead" grep -q \
+	'exit.cfg:27: unsupported: no tunnel protection ipsec initiate (kvti.s responder-only belongs to the ipsec profile' \
+	"$T/err"
+check "... and nothing else" test "$(grep -c 'exit.cfg:[0-9]' "$T/err")" = 1
+
 echo "1..$n"
 [ "$failed" = 0 ] || echo "# $failed of $n failed"
 [ "$failed" = 0 ]
