@@ -66,6 +66,19 @@ status() {
 
 cd "$DIR" || exit 1
 
+# The fixtures and the examples of ../shared/cisco/003_ef38c4bc03a0bd55.txt
+# (Security Configuration Guide 12.2SR) they follow:
+#   static-ikev1.cfg   "Static Virtual Tunnel Interface with IPsec: Example",
+#                      C7206: "crypto isakmp key Cisco12345 address 0.0.0.0 0.0.0.0"
+#   static-ikev2.cfg   the same layout with crypto ikev2 blocks, and IPsec
+#                      Preferred Peer's "set peer 10.1.1.1 default"
+#   hub-dvti.cfg       "Dynamic Virtual Tunnel Interface Easy VPN Server:
+#                      Example": "interface Virtual-Template1 type tunnel"
+#   hub-vrf-ikev1.cfg  "VRF-Aware IPsec with Dynamic VTI: Example":
+#                      "ip vrf forwarding test-vti1"
+#   unsupported.cfg    "Global Expanding and Disabling of an Anti-Replay Window:
+#                      Example": "crypto map mymap 10 ipsec-isakmp"
+
 # 1. every fixture: its output, byte for byte; -o DIR; the keyer's check
 for cfg in *.cfg; do
 	f=${cfg%.cfg}
