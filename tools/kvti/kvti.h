@@ -196,6 +196,9 @@ int kvti_monitor_main(struct kvti_ctx *ctx, int argc, char **argv);
 int kvti_session_main(struct kvti_ctx *ctx, int argc, char **argv);
 const char *kvti_session_socket(const struct kvti_ctx *ctx);
 
+/* import_ios.c: an IOS configuration as keyer.conf and setup commands (ios.h) */
+int kvti_import_main(struct kvti_ctx *ctx, int argc, char **argv);
+
 /* attrs.c: names of the uapi enums, for messages and output */
 extern const struct kvti_attr_space kvti_attr_space;
 extern const char *const kvti_df_names[KVTI_DF_MAX + 1];

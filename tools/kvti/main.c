@@ -30,6 +30,7 @@ static const struct kvti_command objects[] = {
 	{ "stats", 2, kvti_stats_main, "stats [ show | clear ] ..." },
 	{ "session", 2, kvti_session_main, "session { show | clear | up | down } ..." },
 	{ "monitor", 1, kvti_monitor_main, "monitor" },
+	{ "import-ios", 6, kvti_import_main, "import-ios [--force] [-o DIR] FILE" },
 	{ "help", 1, cmd_help, "help" },
 };
 

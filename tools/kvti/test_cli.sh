@@ -59,7 +59,7 @@ help_ok "kvti tunnel add NAME" t help
 help_ok "kvti tunnel add NAME" tunnel add help
 help_ok "kvti tunnel del NAME" t d help
 
-help_ok "OBJECT := { tunnel | sa | stats | session | monitor }" help
+help_ok "OBJECT := { tunnel | sa | stats | session | monitor | import-ios }" help
 help_ok "kvti sa add dev NAME dir in|out spi SPI" sa help
 help_ok "[lifetime seconds|bytes|packets N [soft N]]..." sa add help
 help_ok "kvti sa del dev NAME dir in|out spi SPI" sa d help
