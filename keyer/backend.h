@@ -48,6 +48,9 @@ struct kernel_encap {
 	bool		 udp;
 	uint16_t	 sport, dport;
 	int		 fd;		/* -1: none to hand over */
+	/* tunnel_encap: the peer the IKE SA is with, for a static tunnel
+	 * whose preferred-peer list moved on (NULL: leave the remote). */
+	const struct ipaddr *remote;
 };
 
 enum backend_event_kind { BE_EV_EXPIRE, BE_EV_ACQUIRE, BE_EV_IDLE, BE_EV_INVALID_SPI };
@@ -81,10 +84,12 @@ struct backend_ops {
 	int		(*tunnel_encap)(void *ctx, const char *ifname,
 					const struct kernel_encap *e);
 	/* Dynamic VTIs (NULL: none, templates accept nobody).  A clone of
-	 * template @tmpl for the peer @remote, up; -EEXIST if @ifname is
-	 * taken.  A clone goes with tunnel_del, its routes with it. */
+	 * template @tmpl for the peer @remote, up, with the encapsulation
+	 * @e (in UDP to its port behind a NAT: two branches behind one NAT
+	 * are two clones to one address); -EEXIST if @ifname is taken.  A
+	 * clone goes with tunnel_del, its routes with it. */
 	int		(*clone_add)(void *ctx, const char *tmpl, const char *ifname,
-				     const struct ipaddr *remote);
+				     const struct ipaddr *remote, const struct kernel_encap *e);
 	int		(*tunnel_del)(void *ctx, const char *ifname);
 	/* The device @ifname's ESP is routed through (@dev, its fvrf; "":
 	 * none), set when the keyer takes a tunnel or template over. */

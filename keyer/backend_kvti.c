@@ -182,6 +182,8 @@ static int k_tunnel_encap(void *ctx, const char *ifname, const struct kernel_enc
 	msg = request(b, KVTI_CMD_TUNNEL_SET, 0);
 	if (!msg || nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0 ||
 	    nla_put_u8(msg, KVTI_A_ENCAP, e->udp ? KVTI_ENCAP_UDP : KVTI_ENCAP_NONE) < 0 ||
+	    (e->remote &&
+	     nla_put(msg, KVTI_A_REMOTE, (int)ipaddr_len(e->remote), e->remote->a) < 0) ||
 	    (e->udp && (nla_put_u16(msg, KVTI_A_ENCAP_SPORT, e->sport) < 0 ||
 			nla_put_u16(msg, KVTI_A_ENCAP_DPORT, e->dport) < 0 ||
 			(e->fd >= 0 && nla_put_s32(msg, KVTI_A_ENCAP_FD, e->fd) < 0)))) {
@@ -234,7 +236,7 @@ static int k_tunnel_link(void *ctx, const char *ifname, const char *dev)
  * remote (the module copies everything else), then up.
  */
 static int k_clone_add(void *ctx, const char *tmpl, const char *ifname,
-		       const struct ipaddr *remote)
+		       const struct ipaddr *remote, const struct kernel_encap *e)
 {
 	struct kvti_backend *b = ctx;
 	unsigned int ti = if_nametoindex(tmpl);
@@ -250,7 +252,11 @@ static int k_clone_add(void *ctx, const char *tmpl, const char *ifname,
 	msg = request(b, KVTI_CMD_TUNNEL_NEW, 0);
 	if (!msg || nla_put_string(msg, KVTI_A_IFNAME, ifname) < 0 ||
 	    nla_put_u32(msg, KVTI_A_TEMPLATE_IFINDEX, ti) < 0 ||
-	    nla_put(msg, KVTI_A_REMOTE, (int)ipaddr_len(remote), remote->a) < 0) {
+	    nla_put(msg, KVTI_A_REMOTE, (int)ipaddr_len(remote), remote->a) < 0 ||
+	    (e->udp && (nla_put_u8(msg, KVTI_A_ENCAP, KVTI_ENCAP_UDP) < 0 ||
+			nla_put_u16(msg, KVTI_A_ENCAP_SPORT, e->sport) < 0 ||
+			nla_put_u16(msg, KVTI_A_ENCAP_DPORT, e->dport) < 0 ||
+			(e->fd >= 0 && nla_put_s32(msg, KVTI_A_ENCAP_FD, e->fd) < 0)))) {
 		kvti_nl_msg_free(msg);
 		return -ENOMEM;
 	}

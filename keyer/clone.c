@@ -71,8 +71,10 @@ int clone_attach(struct ike_sa *sa)
 	struct keyer *k = sa->k;
 	const struct cfg_tunnel *t = sa->tunnel;
 	char p[ADDR_STRLEN + 8], id[IKE_ID_STRLEN];
+	struct kernel_encap e;
 	struct clone *cl;
 	unsigned int n;
+	uint16_t port;
 	int ret = -EEXIST;
 
 	if (!identity_accepted(sa)) {
@@ -81,8 +83,13 @@ int clone_attach(struct ike_sa *sa)
 			 sa_peer(sa, p), ike_id_str(&sa->remote_id, id, sizeof(id)));
 		return -1;
 	}
+	/* One clone per peer: its address, and behind a NAT its port too,
+	 * as two branches behind one NAT share the address.
+	 */
+	port = sa->nat_remote ? sa->rport : 0;
 	LIST_FOREACH(cl, &k->clones, entry)
-		if (!strcmp(cl->tmpl, t->name) && ipaddr_equal(&cl->peer, &sa->remote)) {
+		if (!strcmp(cl->tmpl, t->name) && ipaddr_equal(&cl->peer, &sa->remote) &&
+		    cl->port == port) {
 			cl->refs++;
 			goto attached;
 		}
@@ -94,10 +101,11 @@ int clone_attach(struct ike_sa *sa)
 	cl = calloc(1, sizeof(*cl));
 	if (!cl)
 		return -1;
+	nat_encap_of(sa, &e);
 	for (n = 1; n < 100000 && ret == -EEXIST; n++) {
 		clone_ifname(t->clone_name, n, cl->ifname);
 		if (!name_used(k, cl->ifname))
-			ret = k->be->clone_add(k->be_ctx, t->name, cl->ifname, &sa->remote);
+			ret = k->be->clone_add(k->be_ctx, t->name, cl->ifname, &sa->remote, &e);
 	}
 	if (ret < 0) {
 		k->st.clones_refused++;
@@ -107,6 +115,7 @@ int clone_attach(struct ike_sa *sa)
 	}
 	snprintf(cl->tmpl, sizeof(cl->tmpl), "%s", t->name);
 	cl->peer = sa->remote;
+	cl->port = port;
 	cl->refs = 1;
 	LIST_INSERT_HEAD(&k->clones, cl, entry);
 	k->st.clones_created++;

@@ -124,6 +124,7 @@ static void take_over(struct ike_sa *old, struct ike_sa *n)
 	n->nat_local = old->nat_local;
 	n->nat_remote = old->nat_remote;
 	n->encap_set = old->encap_set;
+	n->encap_remote = old->encap_remote;
 	n->encap_udp = old->encap_udp;
 	n->encap_dport = old->encap_dport;
 	n->local_id = old->local_id;

@@ -135,7 +135,8 @@ struct ike_sa {
 	char			 vrf[CFG_IFNAME_MAX];	/* the tunnel's fvrf: which sockets */
 	uint16_t		 lport, rport;	/* 500, or 4500 after NAT detection */
 	bool			 nat_local, nat_remote;	/* NAT_DETECTION results */
-	bool			 encap_set;	/* the tunnel has encap_udp, encap_dport */
+	bool			 encap_set;	/* the tunnel has encap_udp, encap_dport, */
+	struct ipaddr		 encap_remote;	/* and (a static tunnel) this remote */
 	bool			 encap_udp;	/* (nat.c) */
 	uint16_t		 encap_dport;
 

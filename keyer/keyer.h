@@ -115,6 +115,7 @@ struct clone {
 	char			 ifname[CFG_IFNAME_MAX];
 	char			 tmpl[CFG_IFNAME_MAX];	/* by name: reloads replace configs */
 	struct ipaddr		 peer;
+	uint16_t		 port;		/* the peer's, behind a NAT; else 0 */
 	unsigned int		 refs;		/* IKE SAs on it */
 	uint32_t		 table;		/* of its routes */
 	struct ipprefix		 routes[CLONE_ROUTES_MAX];	/* injected */
@@ -177,6 +178,7 @@ int net_keepalive(struct keyer *k, const char *vrf, const struct ipaddr *local, 
 /* nat.c: NAT traversal */
 void nat_float(struct ike_sa *sa);
 int nat_encap_sync(struct ike_sa *sa);
+void nat_encap_of(struct ike_sa *sa, struct kernel_encap *e);
 void nat_follow(struct ike_sa *sa, const struct packet *pkt);
 void nat_keepalive_arm(struct ike_sa *sa);
 void nat_keepalive_fire(struct timer *t);

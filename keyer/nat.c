@@ -46,21 +46,37 @@ void nat_float(struct ike_sa *sa)
 		 sa_peer(sa, p));
 }
 
+/* How @sa's tunnel carries ESP: in UDP (with the NAT-T socket) behind a NAT. */
+void nat_encap_of(struct ike_sa *sa, struct kernel_encap *e)
+{
+	e->udp = nat_seen(sa);
+	e->sport = sa->lport;
+	e->dport = sa->rport;
+	e->fd = e->udp ? net_natt_fd(sa->k, sa->vrf, &sa->local) : -1;
+	e->remote = NULL;
+}
+
 /* The tunnel's ESP as the IKE SA's path says: in UDP behind a NAT. */
 int nat_encap_sync(struct ike_sa *sa)
 {
 	struct keyer *k = sa->k;
-	struct kernel_encap e = {
-		.udp = nat_seen(sa), .sport = sa->lport, .dport = sa->rport, .fd = -1,
-	};
+	struct kernel_encap e;
 	char p[ADDR_STRLEN + 8];
 
 	if (!k->be->tunnel_encap)
 		return 0;
-	if (sa->encap_set && sa->encap_udp == e.udp && (!e.udp || sa->encap_dport == e.dport))
+	e.udp = nat_seen(sa);
+	if (sa->encap_set && sa->encap_udp == e.udp && (!e.udp || sa->encap_dport == sa->rport) &&
+	    (sa->tunnel->is_template || ipaddr_equal(&sa->encap_remote, &sa->remote)))
 		return 0;
-	if (e.udp)
-		e.fd = net_natt_fd(k, sa->vrf, &sa->local);
+	nat_encap_of(sa, &e);
+	/* A static tunnel also points at this peer: the module sends ESP to
+	 * the tunnel's remote, which is the first peer of the list until a
+	 * failover moves on (or a NAT's address changes).  A clone was made
+	 * with its peer as remote.
+	 */
+	if (!sa->tunnel->is_template)
+		e.remote = &sa->remote;
 	if (k->be->tunnel_encap(k->be_ctx, sa->ifname, &e) < 0)
 		return -1;
 	if (e.udp || (sa->encap_set && sa->encap_udp))
@@ -69,6 +85,7 @@ int nat_encap_sync(struct ike_sa *sa)
 	sa->encap_set = true;
 	sa->encap_udp = e.udp;
 	sa->encap_dport = e.dport;
+	sa->encap_remote = sa->remote;
 	return 0;
 }
 

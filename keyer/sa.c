@@ -262,6 +262,9 @@ void sa_crossed(struct ike_sa *sa)
 	char p[ADDR_STRLEN + 8];
 	struct ike_sa *o, *gone;
 
+	/* A template never initiates: two SAs are two branches (one NAT). */
+	if (sa->tunnel->is_template)
+		return;
 	LIST_FOREACH(o, &sa->k->sas, all) {
 		if (o == sa || o->tunnel != sa->tunnel || o->state != IKE_S_ESTABLISHED ||
 		    !same_peer(o, sa))

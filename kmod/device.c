@@ -315,6 +315,10 @@ static bool same_endpoints(const struct kvti_params *a,
 		return false;
 	if (a->has_local != b->has_local || a->link != b->link)
 		return false;
+	/* Two peers behind one NAT: one address, told apart by the port. */
+	if (a->encap == KVTI_ENCAP_UDP && b->encap == KVTI_ENCAP_UDP &&
+	    a->dport != b->dport)
+		return false;
 	if (a->family == AF_INET)
 		return a->remote.ip == b->remote.ip &&
 		       (!a->has_local || a->local.ip == b->local.ip);
