@@ -59,6 +59,24 @@
 #     VRF test-vti1: vt1, dvti1 ==== ESP ==== vti1
 #          lo0 198.51.100.1/32 (Loopback0)      lan0 203.0.113.77/32
 #     e1 192.0.2.1  <------ IKE, ESP ------>    e2 192.0.2.2
+#
+#  5. hub-fvrf.cfg, two customers behind front-door VRFs ("tunnel vrf
+#     INET-A", "crypto keyring KEYS-A vrf INET-A", "match identity address
+#     ... INET-A"), each template also in its customer's inside VRF: g1 is
+#     the hub, whose two uplinks (GigabitEthernet0/1.10 and .20 in the
+#     file) have the same address; the test enslaves them to their FVRFs,
+#     as setup.sh's comment asks.  g2 and g3 are branches with the same
+#     addresses and LAN, each with its customer's key: both come up (the
+#     keyring chosen by the FVRF), each on a clone of its customer's
+#     template with that FVRF as underlay and in that IVRF, and each
+#     reaches its own customer's loopback only.
+#
+#     ns g1 (imported: pe-hub)                         ns g2 (kvti: branch A)
+#     VRF CUST-A: vt1, clone, lo10 198.51.100.1 == ESP == vti1, lan0 203.0.113.77
+#     VRF INET-A: e1 192.0.2.1  <---- IKE, ESP ---->   e2 192.0.2.2
+#                                                      ns g3 (kvti: branch B)
+#     VRF CUST-B: vt2, clone, lo20 198.51.100.2 == ESP == vti1, lan0 203.0.113.77
+#     VRF INET-B: e1b 192.0.2.1 <---- IKE, ESP ---->   e3 192.0.2.2
 
 source "$(dirname "$0")/lib.sh"
 source "$KVTI_ROOT/selftests/keyer_lib.sh"
@@ -299,5 +317,93 @@ check "hub-vrf-ikev1: ping branch LAN -> hub Loopback0 (in the VRF)" \
 check "hub-vrf-ikev1: the keyers' logs have no kernel refusal" no_kernel_refusal
 keyer_logs
 stop_both
+
+# --- 5. hub-fvrf.cfg --------------------------------------------------------
+# Front-door VRFs: the same outer addresses twice, told apart by the VRF.
+gateways
+ns_add g3
+ip link add e1b netns g1 type veth peer name e3 netns g3
+ip -n g3 addr add 192.0.2.2/24 dev e3
+ip -n g3 link set e3 up
+ip -n g3 link add lan0 type dummy
+ip -n g3 link set lan0 up
+check "hub-fvrf: import, setup.sh in g1" import hub-fvrf
+check "hub-fvrf: setup.sh asks for GigabitEthernet0/1.10 and .20 in INET-A and INET-B" sh -c \
+	"grep -qx '# ip link set GigabitEthernet0/1.10 master INET-A' '$D/hub-fvrf/setup.sh' &&
+	 grep -qx '# ip link set GigabitEthernet0/1.20 master INET-B' '$D/hub-fvrf/setup.sh'"
+check_eq "hub-fvrf: the VRFs made, FVRFs and IVRFs, tables 100..103" \
+	"INET-A 100 CUST-A 101 INET-B 102 CUST-B 103" \
+	"$(ip -n g1 -d -j link show type vrf | jq -r '[.[] | "\(.ifname) \(.linkinfo.info_data.table)"] | join(" ")')"
+check_eq "hub-fvrf: the templates' underlays are their FVRFs (kvti tunnel add ... dev)" \
+	"vt1 INET-A | vt2 INET-B" \
+	"$(kvti -n g1 -j tunnel show | jq -r '[.[] | select(.template) | "\(.ifname) \(.dev)"] | sort | join(" | ")')"
+# What setup.sh's comment asks: e1 is GigabitEthernet0/1.10, e1b .20.
+ip -n g1 link set e1 master INET-A up
+ip -n g1 link set e1b master INET-B up
+ip -n g1 addr add 192.0.2.1/24 dev e1b
+ip -n g1 link add lo10 type dummy
+ip -n g1 link set lo10 master CUST-A up
+ip -n g1 addr add 198.51.100.1/32 dev lo10
+ip -n g1 link add lo20 type dummy
+ip -n g1 link set lo20 master CUST-B up
+ip -n g1 addr add 198.51.100.2/32 dev lo20
+# branch N KEY: gN a kvti branch of the hub with its customer's key
+branch() {
+	kvti -n g$1 tunnel add vti1 local 192.0.2.2 remote 192.0.2.1
+	ip -n g$1 link set vti1 addrgenmode none
+	ip -n g$1 link set vti1 up
+	ip -n g$1 addr add 203.0.113.77/32 dev lan0
+	ip -n g$1 route add 198.51.100.0/24 dev vti1
+	cat >"$D/g$1.conf" <<-EOF
+	keyring k { peer 192.0.2.1 { pre-shared-key = "$2" } }
+	ike-profile ike { proposals = aes256-sha256-modp2048; keyring = k }
+	ipsec-profile esp { proposals = aes256-sha256 }
+	tunnel vti1 {
+		local = 192.0.2.2
+		peer = 192.0.2.1
+		local-networks = 203.0.113.77/32
+		ike-profile = ike
+		ipsec-profile = esp
+	}
+	EOF
+}
+branch 2 customer-A-key
+branch 3 customer-B-key
+clone_of() { kvti -n g1 -j tunnel show | jq -r --arg t "$1" '.[] | select(.from == $t) | .ifname'; }
+both_clones() { [ -n "$(clone_of vt1)" ] && [ -n "$(clone_of vt2)" ]; }
+# vrfs_of DEV: its underlay and its master
+vrfs_of() {
+	echo "$(kvti -n g1 -j tunnel show "$1" | jq -r '.[0].dev')" \
+		"$(ip -n g1 -j link show dev "$1" | jq -r '.[0].master')"
+}
+check "hub-fvrf: keyer g1 (the hub) starts with the imported keyer.conf" start 1
+check "hub-fvrf: branch A (g2) starts and initiates" start 2
+check "hub-fvrf: branch B (g3) starts and initiates" start 3
+check "hub-fvrf: both branches up from one address, each with its key: a clone of each template" \
+	eventually 60 both_clones
+ca=$(clone_of vt1) cb=$(clone_of vt2)
+check "hub-fvrf: $ca has branch A's SAs" eventually 30 n_sa_is 1 "$ca" 2
+check "hub-fvrf: $cb has branch B's SAs" eventually 30 n_sa_is 1 "$cb" 2
+check_eq "hub-fvrf: the hub's IKE SAs, each in its template's FVRF" "vt1 INET-A | vt2 INET-B" \
+	"$(ctl 1 show | jq -r '[.ike_sas[] | select(.state == "established") | "\(.template) \(.fvrf)"] | sort | join(" | ")')"
+check_eq "hub-fvrf: $ca (of vt1): underlay INET-A, in CUST-A" "INET-A CUST-A" "$(vrfs_of "$ca")"
+check_eq "hub-fvrf: $cb (of vt2): underlay INET-B, in CUST-B" "INET-B CUST-B" "$(vrfs_of "$cb")"
+check "hub-fvrf: branch A's LAN routed in CUST-A's table" \
+	eventually 10 has_route 1 "^203.0.113.77 dev $ca" table 101 proto 201
+check "hub-fvrf: branch B's LAN routed in CUST-B's table" \
+	eventually 10 has_route 1 "^203.0.113.77 dev $cb" table 103 proto 201
+check "hub-fvrf: ping branch A LAN -> customer A's Loopback10" ping_from 2 203.0.113.77 198.51.100.1
+check "hub-fvrf: ping branch B LAN -> customer B's Loopback20" ping_from 3 203.0.113.77 198.51.100.2
+check_fail "hub-fvrf: branch A does not reach customer B's Loopback20" \
+	ping_from 2 203.0.113.77 198.51.100.2
+check "hub-fvrf: the keyers' logs have no kernel refusal" \
+	sh -c "! grep -E 'kernel: .*refused|backend refused' '$D/g1.log' '$D/g2.log' '$D/g3.log'"
+keyer_logs
+stop 3
+stop_both
+# The uplinks go before the namespace: a VRF dismantled with its netns
+# complains that it cannot cycle its slaves.
+ip -n g1 link del e1
+ip -n g1 link del e1b
 
 finish

@@ -3,10 +3,10 @@
  * kvti import-ios: an IOS VTI configuration read into a model (ios_read.c
  * reads lines and blocks; the crypto blocks are ios_ikev1.c, ios_ikev2.c
  * and ios_ipsec.c, with what they share in ios_crypto.c; interfaces and
- * routes are ios_iface.c), resolved (ios_resolve.c) and written out as
- * keyer.conf(5) and the shell commands that make the tunnels and routes
- * (ios_write.c).  import_ios.c is the command.  Nothing here talks to the
- * kernel.
+ * routes are ios_iface.c), resolved (ios_resolve.c; the VRFs, ios_vrf.c)
+ * and written out as keyer.conf(5) and the shell commands that make the
+ * tunnels and routes (ios_write.c).  import_ios.c is the command.  Nothing
+ * here talks to the kernel.
  *
  * Every IPsec line that cannot be carried over is a diagnostic with its
  * line number; what the import changed on purpose (IKEv1 to IKEv2, a DH
@@ -75,6 +75,7 @@ struct ios_keyring {
 	char name[IOS_NAME];
 	int line;
 	bool ikev2;
+	char vrf[IOS_NAME];	/* crypto keyring NAME vrf V: its FVRF; "": global */
 	struct ios_psk *psk;
 	size_t npsk, cap;
 	char out[IOS_KNAME];	/* its keyer.conf name, once written */
@@ -97,6 +98,7 @@ struct ios_pol2 {
 	int nprops;
 	struct ios_addr local[IOS_LIST];	/* match address local */
 	int nlocal;
+	char fvrf[IOS_NAME];			/* match fvrf V; "": any */
 };
 
 /* One "match identity": a keyer pattern, or an address prefix. */
@@ -105,6 +107,7 @@ struct ios_match {
 	char id[IOS_ID];	/* "" when prefix holds a real prefix */
 	struct ios_addr prefix;
 	bool any;
+	char fvrf[IOS_NAME];	/* match identity address A [MASK] FVRF; "": none given */
 };
 
 /* crypto isakmp profile or crypto ikev2 profile: an ike-profile. */
@@ -127,6 +130,10 @@ struct ios_ikeprof {
 	int local_line;
 	char *psk_local, *psk_remote;	/* authentication ... pre-share key */
 	int psk_line;
+	char fvrf[IOS_NAME];		/* IKEv2 match fvrf V; "": none given */
+	int fvrf_line;
+	char ivrf[IOS_DEV];		/* IKEv1 "vrf V": the tunnels' inside VRF */
+	int ivrf_line;
 	bool implicit;			/* IKEv1 without a crypto isakmp profile */
 	/* resolved by ios_write.c */
 	bool used, usable;
@@ -184,6 +191,9 @@ struct ios_ipsecprof {
 
 enum ios_if_kind { IOS_IF_OTHER, IOS_IF_TUNNEL, IOS_IF_TEMPLATE };
 
+/* What a VRF of setup.sh is to the tunnels: ip vrf forwarding, tunnel vrf. */
+enum ios_vrf_use { IOS_VRF_INSIDE = 1, IOS_VRF_FRONT = 2 };
+
 /* An interface; only tunnels and templates are written out. */
 struct ios_iface {
 	char name[IOS_NAME];
@@ -197,8 +207,10 @@ struct ios_iface {
 	int naddr6;
 	char unnumbered[IOS_NAME];
 	int unnumbered_line;
-	char vrf[IOS_NAME];
+	char vrf[IOS_NAME];		/* ip vrf forwarding: the inside VRF (IVRF) */
 	int vrf_line;
+	char fvrf[IOS_DEV];		/* tunnel vrf: the front-door VRF (FVRF) */
+	int fvrf_line;
 	char source[IOS_NAME], dest[IOS_NAME];
 	int source_line, dest_line;
 	int mode;			/* 0: none (GRE), 4, 6 */
@@ -319,6 +331,7 @@ struct ios {
 	IOS_VEC(struct ios_diag, notes);	/* imported, but changed */
 	IOS_VEC(struct ios_keyring, merged);	/* keyrings made for the output */
 	char vrfs[IOS_LIST][IOS_DEV];		/* VRFs of written tunnels */
+	unsigned int vrf_use[IOS_LIST];		/* IOS_VRF_INSIDE | IOS_VRF_FRONT */
 	int nvrfs;				/* their tables: 100, 101, ... */
 };
 
@@ -414,7 +427,6 @@ IOS_HANDLER(ios_cmd_nat_keepalive);
 IOS_HANDLER(ios_profile_keyring);
 IOS_HANDLER(ios_cmd_virtual_template);
 IOS_HANDLER(ios_cmd_local_address);
-IOS_HANDLER(ios_cmd_fvrf);
 IOS_HANDLER(ios_cmd_unsupported_block);
 extern const struct ios_cmd ios_crypto_global[];
 extern const size_t ios_ncrypto_global;
@@ -452,6 +464,13 @@ void ios_sort_diags(struct ios_diag *d, size_t n);
 struct ios_iface *ios_iface_find(struct ios *ios, const char *ref);
 bool ios_iface_ref_eq(const char *ref, const char *name);
 const struct ios_addr *ios_host_find(const struct ios *ios, const char *name);
+
+/* ios_vrf.c: front-door and inside VRFs */
+bool ios_vrf_used_by(const struct ios *ios, const struct ios_ikeprof *k, const char *vrf);
+bool ios_vrf_of_profile(struct ios *ios, const struct ios_ikeprof *k, const char **vrf);
+void ios_vrf_tunnel(struct ios *ios, struct ios_iface *f);
+void ios_vrf_check(struct ios *ios, const struct ios_iface *f);
+bool ios_vrf_keyring_unused(struct ios *ios, const struct ios_keyring *kr);
 
 /* ios_write.c: keyer.conf and the commands */
 void ios_resolve(struct ios *ios);

@@ -325,7 +325,12 @@ struct ios_match *ios_match_new(struct ios *ios, const struct ios_line *l)
 	return &p->match[p->nmatch++];
 }
 
-/* match identity address ADDR [MASK] [VRF] (IKEv1) / remote address (IKEv2) */
+/*
+ * match identity address ADDR [MASK] [FVRF] (IKEv1) / remote address
+ * (IKEv2).  The FVRF says which front-door VRF the peer is in; kvti-keyer
+ * matches a peer in the fvrf of the profile's template or tunnel, so it
+ * is kept only for ios_resolve() to check against that.
+ */
 void ios_match_address(struct ios *ios, const struct ios_line *l, int arg, bool ikev2)
 {
 	struct ios_match m = { .line = l->no }, *slot;
@@ -335,10 +340,8 @@ void ios_match_address(struct ios *ios, const struct ios_line *l, int arg, bool 
 		ios_unsupported(ios, l, "expected ADDRESS [MASK]");
 		return;
 	}
-	if (!ikev2 && i < l->n) {
-		ios_unsupported(ios, l, "front-door VRFs are not supported yet");
-		return;
-	}
+	if (!ikev2 && i + 1 == l->n)
+		ios_copy_name(m.fvrf, l->w[i++]);
 	if (!ios_no_more(ios, l, i))
 		return;
 	if (m.prefix.plen == 0)
@@ -376,12 +379,6 @@ void ios_local_address(struct ios *ios, const struct ios_line *l, int arg)
 void ios_cmd_local_address(struct ios *ios, const struct ios_line *l, int arg)
 {
 	ios_local_address(ios, l, arg);
-}
-
-void ios_cmd_fvrf(struct ios *ios, const struct ios_line *l, int arg)
-{
-	(void)arg;
-	ios_unsupported(ios, l, "front-door VRFs are not supported yet");
 }
 
 /* --- commands of no block ----------------------------------------------- */

@@ -391,10 +391,25 @@ static void cmd_tunnel_protection(struct ios *ios, const struct ios_line *l, int
 				   "configured\" with tunnel mode ipsec)");
 }
 
+/*
+ * tunnel vrf V: the front-door VRF (FVRF), in which the tunnel's outer
+ * packets, and so its IKE, are routed: keyer.conf's fvrf, the netdev's
+ * underlay (kvti tunnel add ... dev V).
+ */
 static void cmd_tunnel_vrf(struct ios *ios, const struct ios_line *l, int arg)
 {
-	(void)arg;
-	tunnel_unsupported(ios, l, "front-door VRFs (tunnel vrf) are not supported yet");
+	struct ios_iface *f = cur(ios);
+
+	if (arg + 1 != l->n) {
+		tunnel_unsupported(ios, l, "expected tunnel vrf NAME");
+		return;
+	}
+	if (strlen(l->w[arg]) >= IOS_DEV) {
+		tunnel_unsupported(ios, l, "a VRF netdev name has at most 15 characters");
+		return;
+	}
+	snprintf(f->fvrf, sizeof(f->fvrf), "%s", l->w[arg]);
+	f->fvrf_line = l->no;
 }
 
 static void cmd_tunnel_other(struct ios *ios, const struct ios_line *l, int arg)

@@ -47,17 +47,23 @@ static void cmd_isakmp_key(struct ios *ios, const struct ios_line *l, int arg)
 		ios->keyrings[0].line = l->no;
 }
 
-/* crypto keyring NAME [vrf V] */
+/*
+ * crypto keyring NAME [vrf V]: with vrf, IOS searches its keys only for IKE
+ * whose local endpoint is in front-door VRF V.  kvti-keyer chooses the
+ * keyring through the profile of the tunnel or template whose fvrf the
+ * IKE_SA_INIT arrived in, so the keyring itself is written as it is, and
+ * ios_resolve() checks that its VRF is its tunnels' tunnel vrf.
+ */
 static void cmd_keyring(struct ios *ios, const struct ios_line *l, int arg)
 {
 	const char *name = ios_block_name(ios, l, arg);
 	struct ios_keyring *kr;
+	bool vrf = arg + 3 == l->n && ios_kw(l->w[arg + 1], "vrf");
 
 	if (!name)
 		return;
-	if (arg + 1 < l->n) {
-		ios_unsupported(ios, l, "%s", ios_kw(l->w[arg + 1], "vrf") ?
-				"front-door VRFs are not supported yet" : "expected NAME");
+	if (arg + 1 < l->n && !vrf) {
+		ios_unsupported(ios, l, "expected NAME [vrf VRF]");
 		ios_begin(ios, IOS_CTX_UNSUPPORTED, NULL);
 		return;
 	}
@@ -67,6 +73,8 @@ static void cmd_keyring(struct ios *ios, const struct ios_line *l, int arg)
 		ios_copy_name(kr->name, name);
 		kr->line = l->no;
 	}
+	if (vrf)
+		ios_copy_name(kr->vrf, l->w[arg + 2]);
 	ios_begin(ios, IOS_CTX_KEYRING, kr);
 }
 
@@ -314,6 +322,28 @@ static void cmd_self_identity(struct ios *ios, const struct ios_line *l, int arg
 		ios_unsupported(ios, l, "kvti-keyer identifies itself by address, fqdn or email");
 }
 
+/*
+ * vrf V (crypto isakmp profile): not a front-door VRF but the inside one
+ * (the guide: "Maps the IPSec tunnel to a Virtual Routing and Forwarding
+ * (VRF) instance"), which a virtual template's clones take as if it had
+ * ip vrf forwarding V; ios_resolve() gives it to the profile's tunnels.
+ */
+static void cmd_profile_vrf(struct ios *ios, const struct ios_line *l, int arg)
+{
+	struct ios_ikeprof *p = ios->obj;
+
+	if (arg + 1 != l->n) {
+		ios_unsupported(ios, l, "expected vrf NAME");
+		return;
+	}
+	if (strlen(l->w[arg]) >= IOS_DEV) {
+		ios_unsupported(ios, l, "a VRF netdev name has at most 15 characters");
+		return;
+	}
+	snprintf(p->ivrf, sizeof(p->ivrf), "%s", l->w[arg]);
+	p->ivrf_line = l->no;
+}
+
 /* keepalive SECONDS retry RETRIES (crypto isakmp profile) */
 static void cmd_profile_keepalive(struct ios *ios, const struct ios_line *l, int arg)
 {
@@ -369,7 +399,7 @@ const struct ios_cmd ios_isakmp_profile_cmds[] = {
 	{ "keepalive", cmd_profile_keepalive, false, 0 },
 	{ "virtual-template", ios_cmd_virtual_template, false, 0 },
 	{ "local-address", ios_cmd_local_address, false, 0 },
-	{ "vrf", ios_cmd_fvrf, true, 0 },		/* unindented: vrf definition */
+	{ "vrf", cmd_profile_vrf, true, 0 },		/* unindented: vrf definition */
 	{ "description", ios_cmd_ignore, false, 0 },
 };
 const size_t ios_nisakmp_profile_cmds = N_OF(ios_isakmp_profile_cmds);

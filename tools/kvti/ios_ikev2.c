@@ -198,6 +198,21 @@ static void cmd_pol2_local(struct ios *ios, const struct ios_line *l, int arg)
 		p->local[p->nlocal++] = a;
 }
 
+/*
+ * match fvrf V (policy): the policy applies only to IKE in front-door VRF
+ * V; its proposals go to the profiles whose tunnels have tunnel vrf V.
+ */
+static void cmd_pol2_fvrf(struct ios *ios, const struct ios_line *l, int arg)
+{
+	struct ios_pol2 *p = ios->obj;
+
+	if (arg + 1 != l->n) {
+		ios_unsupported(ios, l, "expected match fvrf NAME|any");
+		return;
+	}
+	ios_copy_name(p->fvrf, l->w[arg]);
+}
+
 /* --- keyrings ----------------------------------------------------------- */
 
 static void cmd_keyring2(struct ios *ios, const struct ios_line *l, int arg)
@@ -376,6 +391,23 @@ static void cmd_match_remote(struct ios *ios, const struct ios_line *l, int arg)
 		snprintf(m->id, sizeof(m->id), "%s", id);
 }
 
+/*
+ * match fvrf V (profile): the profile is for peers in front-door VRF V.
+ * kvti-keyer matches peers in its tunnels' fvrf: ios_resolve() checks that
+ * it is V.
+ */
+static void cmd_profile2_fvrf(struct ios *ios, const struct ios_line *l, int arg)
+{
+	struct ios_ikeprof *p = ios->obj;
+
+	if (arg + 1 != l->n) {
+		ios_unsupported(ios, l, "expected match fvrf NAME|any");
+		return;
+	}
+	ios_copy_name(p->fvrf, l->w[arg]);
+	p->fvrf_line = l->no;
+}
+
 static void cmd_match_local_interface(struct ios *ios, const struct ios_line *l, int arg)
 {
 	ios_local_address(ios, l, arg);
@@ -509,7 +541,7 @@ const struct ios_cmd ios_pol2_cmds[] = {
 	{ "proposal", cmd_pol2_proposal, false, 0 },
 	{ "match address local", cmd_pol2_local, false, 0 },
 	{ "match fvrf any", ios_cmd_ignore, false, 0 },
-	{ "match fvrf", ios_cmd_fvrf, false, 0 },
+	{ "match fvrf", cmd_pol2_fvrf, false, 0 },
 	{ "description", ios_cmd_ignore, false, 0 },
 };
 const size_t ios_npol2_cmds = N_OF(ios_pol2_cmds);
@@ -535,7 +567,7 @@ const struct ios_cmd ios_profile2_cmds[] = {
 	{ "match address local interface", cmd_match_local_interface, false, 0 },
 	{ "match address local", ios_cmd_local_address, false, 0 },
 	{ "match fvrf any", ios_cmd_ignore, false, 0 },
-	{ "match fvrf", ios_cmd_fvrf, false, 0 },
+	{ "match fvrf", cmd_profile2_fvrf, false, 0 },
 	{ "identity local", cmd_identity_local, false, 0 },
 	{ "authentication local", cmd_authentication, false, 0 },
 	{ "authentication remote", cmd_authentication, false, 0 },

@@ -12,6 +12,7 @@
  *   interface TunnelN           tunnel vtiN { ... }, kvti tunnel add vtiN
  *   interface Virtual-TemplateN template vtN { ... }, kvti tunnel add vtN
  *     type tunnel                 ... template; clones dvti1, dvti2, ...
+ *     tunnel vrf V                fvrf = V, ... dev V (ios_vrf.c)
  *   crypto ipsec profile P      ipsec-profile P
  *   crypto ikev2 profile P      ike-profile P
  *   crypto isakmp profile P     ike-profile P (IKEv2 with the same settings)
@@ -248,6 +249,7 @@ static bool resolve_keyring(struct ios *ios, struct ios_ikeprof *k)
 {
 	const struct ios_keyring *use[IOS_LIST + 1];
 	struct ios_keyring *kr;
+	const char *vrf = "";
 	struct ios_psk *p;
 	size_t i, n = 0;
 
@@ -285,9 +287,20 @@ static bool resolve_keyring(struct ios *ios, struct ios_ikeprof *k)
 			       k->name);
 		return false;
 	}
-	for (i = 0; !n && i < ios->nkeyrings && n < IOS_LIST + 1; i++)
-		if (!ios->keyrings[i].ikev2 && ios->keyrings[i].npsk)
-			use[n++] = &ios->keyrings[i];
+	if (!n && !ios_vrf_of_profile(ios, k, &vrf))
+		return false;
+	for (i = 0; !n && i < ios->nkeyrings && n < IOS_LIST + 1; i++) {
+		kr = &ios->keyrings[i];
+		if (kr->ikev2 || !kr->npsk)
+			continue;
+		if (!strcmp(kr->vrf, vrf))
+			use[n++] = kr;
+		else if (vrf[0] && !kr->vrf[0])
+			ios_note(ios, kr->line, "crypto %s%s: global keys, which IOS does not use "
+				 "for IKE in vrf %s: left out of %s", kr == ios->keyrings ?
+				 "isakmp key" : "keyring ", kr == ios->keyrings ? "" : kr->name, vrf,
+				 k->out);
+	}
 	if (n == 1) {
 		kr = (struct ios_keyring *)use[0];
 		if (!kr->out[0])
@@ -303,7 +316,10 @@ static bool resolve_keyring(struct ios *ios, struct ios_ikeprof *k)
 		kr = NULL;
 	}
 	if (!kr || !kr->npsk) {
-		if (k->implicit)
+		if (vrf[0])
+			ios_unresolved(ios, k->implicit ? 0 : k->line, "no pre-shared key for IKE "
+				       "in vrf %s (crypto keyring NAME vrf %s)", vrf, vrf);
+		else if (k->implicit)
 			ios_unresolved(ios, 0, "no pre-shared key for IKE (crypto isakmp key or "
 				       "crypto keyring)");
 		else
@@ -380,6 +396,8 @@ static void ikev2_proposals(struct ios *ios, struct ios_ikeprof *k)
 			for (l = 0; l < pol->nlocal; l++)
 				match |= used_from(ios, k, &pol->local[l]);
 			if (pass == 0 ? !match : pol->nlocal != 0)
+				continue;
+			if (pol->fvrf[0] && !ios_vrf_used_by(ios, k, pol->fvrf))
 				continue;
 			for (j = 0; j < pol->nprops; j++) {
 				const struct ios_prop2 *p = ios_prop2_find(ios, pol->props[j]);
@@ -631,17 +649,6 @@ static bool tunnel_local(struct ios *ios, struct ios_iface *f, int family)
 	return false;
 }
 
-static void add_vrf(struct ios *ios, const char *vrf)
-{
-	int i;
-
-	for (i = 0; i < ios->nvrfs; i++)
-		if (!strcmp(ios->vrfs[i], vrf))
-			return;
-	if (ios->nvrfs < IOS_LIST)
-		snprintf(ios->vrfs[ios->nvrfs++], IOS_DEV, "%.15s", vrf);
-}
-
 /* A tunnel or template: everything it names, before the profiles are resolved. */
 static void resolve_iface(struct ios *ios, struct ios_iface *f)
 {
@@ -680,8 +687,7 @@ static void resolve_iface(struct ios *ios, struct ios_iface *f)
 	}
 	ok &= tunnel_local(ios, f, family);
 	f->df_out = f->df ? f->df : ios->df;
-	if (f->vrf[0])
-		add_vrf(ios, f->vrf);
+	ios_vrf_tunnel(ios, f);
 	f->usable = ok;
 }
 
@@ -816,8 +822,16 @@ void ios_resolve(struct ios *ios)
 			f->usable = false;
 		if (f->usable && f->kind == IOS_IF_TUNNEL)
 			check_keys(ios, f);
+		if (f->usable)
+			ios_vrf_check(ios, f);
 		if (!f->usable)
 			ios_note(ios, f->line, "%s is left out: see what was reported", f->name);
+	}
+	for (i = 1; i < ios->nkeyrings; i++) {
+		struct ios_keyring *kr = &ios->keyrings[i];
+
+		if (ios_vrf_keyring_unused(ios, kr) && !kr->out[0])
+			out_name(ios, kr->out, kr->name, 0, keyring_taken);
 	}
 	resolve_routes(ios);
 	ios_sort_diags(ios->diags, ios->ndiags);

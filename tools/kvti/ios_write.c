@@ -4,6 +4,7 @@
  * ios_resolve() worked out.  Each object says which IOS lines it comes
  * from; keys are written only here, quoted as keyer.conf wants them.
  */
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -54,8 +55,8 @@ static void keyring_out(const struct ios *ios, const struct ios_keyring *kr, FIL
 	if (kr == ios->keyrings)
 		fprintf(f, "# crypto isakmp key (line %d)\n", kr->line);
 	else if (kr >= ios->keyrings && kr < ios->keyrings + ios->nkeyrings)
-		fprintf(f, "# crypto %skeyring %s (line %d)\n", kr->ikev2 ? "ikev2 " : "",
-			kr->name, kr->line);
+		fprintf(f, "# crypto %skeyring %s%s%s (line %d)\n", kr->ikev2 ? "ikev2 " : "",
+			kr->name, kr->vrf[0] ? " vrf " : "", kr->vrf, kr->line);
 	else
 		fprintf(f, "# the keys of %s\n", kr->name);
 	fprintf(f, "keyring %s {\n", kr->out);
@@ -137,6 +138,8 @@ static void tunnel_out(const struct ios *ios, const struct ios_iface *f, FILE *o
 	fprintf(out, "# interface %s (line %d)\n", f->name, f->line);
 	fprintf(out, "%s %s {\n", f->kind == IOS_IF_TEMPLATE ? "template" : "tunnel", f->dev);
 	fprintf(out, "\tlocal = %s\n", ios_addr_str(&f->local, false, a, sizeof(a)));
+	if (f->fvrf[0])
+		fprintf(out, "\tfvrf = %s\t# tunnel vrf, line %d\n", f->fvrf, f->fvrf_line);
 	for (i = 0; i < f->npeers; i++)
 		fprintf(out, "\tpeer = %s%s\n", ios_addr_str(&f->peers[i], false, a, sizeof(a)),
 			!i && f->peer_default ? " default" : "");
@@ -219,6 +222,29 @@ static int vrf_table(const struct ios *ios, const char *vrf)
 
 /* --- setup.sh ----------------------------------------------------------- */
 
+/*
+ * The uplink holding the tunnel's local address must be in its FVRF for
+ * the keyer to bind IKE there.  Which Linux interface that is, setup.sh
+ * cannot tell (IOS's interface names are not Linux's): it says so, and
+ * names the IOS interface when the file puts the tunnel source in the VRF.
+ */
+static void fvrf_setup(const struct ios *ios, const struct ios_iface *f, FILE *out)
+{
+	const struct ios_iface *src = NULL;
+	struct ios_addr x;
+	char a[64];
+
+	if (f->source[0] && ios_parse_addr(f->source, &x))
+		src = ios_iface_find((struct ios *)ios, f->source);
+	fprintf(out, "# tunnel vrf %s (line %d): the uplink that holds %s must be in VRF %s\n"
+		"# before kvti-keyer starts: ip link set UPLINK master %s\n", f->fvrf, f->fvrf_line,
+		ios_addr_str(&f->local, false, a, sizeof(a)), f->fvrf, f->fvrf);
+	if (src && !strcmp(src->vrf, f->fvrf))
+		fprintf(out, "# UPLINK is %s here (ip vrf forwarding %s, line %d), by its Linux "
+			"name:\n# ip link set %s master %s\n", src->name, src->vrf, src->vrf_line,
+			src->name, f->fvrf);
+}
+
 static void iface_setup(const struct ios *ios, const struct ios_iface *f, FILE *out)
 {
 	char a[64], b[64];
@@ -229,11 +255,15 @@ static void iface_setup(const struct ios *ios, const struct ios_iface *f, FILE *
 		ios_addr_str(&f->local, false, a, sizeof(a)));
 	if (f->kind == IOS_IF_TUNNEL)
 		fprintf(out, " remote %s", ios_addr_str(&f->peers[0], false, b, sizeof(b)));
+	if (f->fvrf[0])
+		fprintf(out, " dev %s", f->fvrf);
 	if (f->mtu)
 		fprintf(out, " mtu %lu", f->mtu);
 	if (f->df_out)
 		fprintf(out, " df-bit %s", f->df_out);
 	fputs(f->kind == IOS_IF_TEMPLATE ? " template\n" : "\n", out);
+	if (f->fvrf[0])
+		fvrf_setup(ios, f, out);
 	if (f->vrf[0])
 		fprintf(out, "ip link set %s master %s\n", f->dev, f->vrf);
 	if (f->kind == IOS_IF_TEMPLATE) {
@@ -283,7 +313,14 @@ void ios_write_setup(struct ios *ios, FILE *f)
 	      "set -e\n"
 	      "[ -d /sys/module/kvti ] || modprobe kvti\n", f);
 	for (v = 0; v < ios->nvrfs; v++) {
-		fprintf(f, "\n# ip vrf forwarding %s: a VRF, table %d\n", ios->vrfs[v], 100 + v);
+		bool in = ios->vrf_use[v] & IOS_VRF_INSIDE, front = ios->vrf_use[v] & IOS_VRF_FRONT;
+
+		fputc('\n', f);
+		if (in)
+			fprintf(f, "# ip vrf forwarding %s%s", ios->vrfs[v], front ? "," : "");
+		if (front)
+			fprintf(f, "%s tunnel vrf %s", in ? "" : "#", ios->vrfs[v]);
+		fprintf(f, ": a VRF, table %d\n", 100 + v);
 		fprintf(f, "ip link show %s >/dev/null 2>&1 || ip link add %s type vrf table %d\n",
 			ios->vrfs[v], ios->vrfs[v], 100 + v);
 		fprintf(f, "ip link set %s up\n", ios->vrfs[v]);

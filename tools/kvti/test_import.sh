@@ -76,6 +76,9 @@ cd "$DIR" || exit 1
 #                      Example": "interface Virtual-Template1 type tunnel"
 #   hub-vrf-ikev1.cfg  "VRF-Aware IPsec with Dynamic VTI: Example":
 #                      "ip vrf forwarding test-vti1"
+#   hub-fvrf.cfg       the DMVPN chapter's "Router (config-if)# tunnel vrf RED",
+#                      and "Upgrade from Previous Versions": "crypto keyring
+#                      VPN1-KEYS vrf VPN1", "match identity address 172.21.25.74 VPN1"
 #   unsupported.cfg    "Global Expanding and Disabling of an Anti-Replay Window:
 #                      Example": "crypto map mymap 10 ipsec-isakmp"
 
@@ -129,8 +132,8 @@ check "an unknown crypto keyword, at its line" grep -q \
 	unsupported.err
 check "an unknown ipsec profile command, at its line" grep -q \
 	'^unsupported.cfg:27: unsupported: set security-association level per-host' unsupported.err
-check "tunnel vrf: not supported yet, at its line" grep -q \
-	'^unsupported.cfg:44: unsupported: tunnel vrf INTERNET' unsupported.err
+check "a tunnel command kvti lacks, at its line" grep -q \
+	'^unsupported.cfg:44: unsupported: tunnel ttl 64 (not a tunnel command' unsupported.err
 check "a plain GRE tunnel is none of our business" sh -c '! grep -q "tunnel key" unsupported.err'
 check "the count of lines reported" grep -qx \
 	'Error: 11 lines of unsupported.cfg cannot be imported; nothing written (--force writes the rest)' \
@@ -346,6 +349,138 @@ check "no tunnel protection ipsec initiate: reported, with what to do instead" g
 	'exit.cfg:27: unsupported: no tunnel protection ipsec initiate (kvti.s responder-only belongs to the ipsec profile' \
 	"$T/err"
 check "... and nothing else" test "$(grep -c 'exit.cfg:[0-9]' "$T/err")" = 1
+
+# 6. front-door VRFs (tunnel vrf): hub-fvrf.cfg, then the checks one by one
+check "hub-fvrf: tunnel vrf INET-A is the template's fvrf" \
+	grep -q '^	fvrf = INET-A	# tunnel vrf, line 72$' hub-fvrf.out
+check "hub-fvrf: ... the VRF made, then the template's underlay (dev INET-A)" sh -c \
+	"grep -q '^ip link show INET-A .* ip link add INET-A type vrf table 100$' hub-fvrf.out &&
+	 grep -q '^kvti tunnel add vt1 local 192.0.2.1 dev INET-A template$' hub-fvrf.out"
+check "hub-fvrf: the tunnel source's ip vrf forwarding INET-A: its enslaving, for the operator" \
+	grep -qx '# ip link set GigabitEthernet0/1.10 master INET-A' hub-fvrf.out
+check "hub-fvrf: the keyring bound to INET-B is the profile's of the template in INET-B" \
+	sh -c "sed -n '/^ike-profile CUST-B/,/^}/p' hub-fvrf.out | grep -q 'keyring = KEYS-B'"
+# v1 NAME [SED] <LINES: an IKEv1 tunnel in front-door VRF INET (its keyring
+# bound to it, line 1; its match identity, line 9; tunnel vrf, line 18),
+# edited by SED, then LINES; imported with --force
+V1='crypto keyring K vrf INET
+ pre-shared-key address 192.0.2.2 key k
+crypto isakmp policy 1
+ encr aes
+ authentication pre-share
+ group 14
+crypto isakmp profile I
+ keyring K
+ match identity address 192.0.2.2 255.255.255.255 INET
+crypto ipsec transform-set T esp-gcm 128
+crypto ipsec profile P
+ set transform-set T
+ set isakmp-profile I
+interface Tunnel7
+ tunnel source 192.0.2.1
+ tunnel destination 192.0.2.2
+ tunnel mode ipsec ipv4
+ tunnel vrf INET
+ tunnel protection ipsec profile P'
+v1() { { echo "$V1" | sed "${2:-}"; cat; } | impf "$1"; }
+# 6.1 the tunnel alone: imported; a source address names no interface
+v1 fvrf </dev/null
+check "tunnel vrf INET: imported, nothing reported" test ! -s "$T/err"
+check "... kvti tunnel add ... dev INET, after the VRF is made" sh -c \
+	"grep -A1 '^# tunnel vrf INET: a VRF, table 100' '$T/out' | grep -q 'ip link add INET type vrf' &&
+	 grep -q '^kvti tunnel add vti7 local 192.0.2.1 remote 192.0.2.2 dev INET$' '$T/out'"
+check "... the uplink to enslave, for the operator" grep -q \
+	'# before kvti-keyer starts: ip link set UPLINK master INET' "$T/out"
+check "... no interface named for it: the source is an address" sh -c "! grep -q '^# UPLINK is' '$T/out'"
+# 6.2 the same name as FVRF and IVRF: one VRF device
+printf 'interface Tunnel7\n ip vrf forwarding INET\n' | v1 same
+check "tunnel vrf INET and ip vrf forwarding INET: one VRF" sh -c \
+	"grep -q '^# ip vrf forwarding INET, tunnel vrf INET: a VRF, table 100' '$T/out' &&
+	 [ \$(grep -c 'ip link add' '$T/out') = 1 ] && grep -q 'ip link set vti7 master INET' '$T/out'"
+# 6.3-6.5 a keyring bound elsewhere, or to no VRF; a match identity in another VRF
+v1 kvrf 's/^crypto keyring K vrf INET$/crypto keyring K vrf OTHER/' </dev/null
+check "a keyring bound to another VRF: unresolved, at tunnel vrf, with the keyring's line" grep -q \
+	'kvrf.cfg:18: unresolved: Tunnel7: tunnel vrf INET, but its keyring K (line 1) is bound to vrf OTHER: IOS uses a keyring only for IKE in its VRF' \
+	"$T/err"
+v1 kglobal 's/^crypto keyring K vrf INET$/crypto keyring K/' </dev/null
+check "a keyring bound to no VRF: unresolved" grep -q \
+	'kglobal.cfg:18: unresolved: Tunnel7: tunnel vrf INET, but its keyring K (line 1) is bound to no VRF' \
+	"$T/err"
+v1 mvrf '9s/ INET$/ OTHER/' </dev/null
+check "match identity address ... OTHER: unresolved, with its line" grep -q \
+	'mvrf.cfg:18: unresolved: Tunnel7: tunnel vrf INET, but crypto isakmp profile I matches peers in vrf OTHER (line 9)' \
+	"$T/err"
+# 6.6 the tunnel source an interface in another VRF
+printf 'interface GigabitEthernet0/1\n ip vrf forwarding OTHER\n ip address 192.0.2.1 255.255.255.0\ninterface Tunnel7\n tunnel source GigabitEthernet0/1\n' |
+	v1 src
+check "a tunnel source in another VRF: unresolved" grep -q \
+	'src.cfg:18: unresolved: Tunnel7: tunnel vrf INET, but its tunnel source GigabitEthernet0/1 is in VRF OTHER (line 21)' \
+	"$T/err"
+# 6.7 a keyring bound to a VRF no tunnel is in: converted, noted, accepted
+printf 'crypto keyring SPARE vrf LAB\n pre-shared-key address 192.0.2.9 key s\n' | v1 spare
+check "a keyring in a VRF no tunnel is in: converted" grep -q '^keyring SPARE {' "$T/out"
+check "... with a note" grep -q \
+	'^# note: line 20: crypto keyring SPARE is bound to vrf LAB, which is no' "$T/out"
+sed -n '2,/^# ==== setup.sh ====$/p' "$T/out" | sed '$d' >"$T/spare.conf"
+check "... and kvti-keyer --check accepts it" "$KEYER" --check -c "$T/spare.conf"
+# 6.8 an isakmp profile's vrf: the inside VRF, or a conflict with ip vrf forwarding
+printf 'crypto isakmp profile I\n vrf CUST\n' | v1 pvrf
+check "an isakmp profile's vrf CUST: the tunnel's inside VRF" sh -c \
+	"grep -q 'ip link set vti7 master CUST' '$T/out' &&
+	 grep -q '^# note: line 21: vrf CUST of crypto isakmp profile I is the inside VRF of Tunnel7' '$T/out'"
+printf 'crypto isakmp profile I\n vrf CUST\ninterface Tunnel7\n ip vrf forwarding OTHER\n' | v1 pvrf2
+check "... and another ip vrf forwarding: unresolved" grep -q \
+	'pvrf2.cfg:23: unresolved: Tunnel7: ip vrf forwarding OTHER, but its crypto isakmp profile I has vrf CUST (line 21)' \
+	"$T/err"
+# 6.9 IKEv1 without a profile: the keys of the tunnels' FVRF, which must be one
+impf implicit <<EOF
+crypto isakmp policy 1
+ encr aes
+ authentication pre-share
+ group 14
+crypto isakmp key g address 192.0.2.4
+crypto keyring KA vrf A
+ pre-shared-key address 192.0.2.2 key a
+crypto keyring KB vrf B
+ pre-shared-key address 192.0.2.3 key b
+crypto ipsec transform-set T esp-gcm 128
+crypto ipsec profile P
+ set transform-set T
+interface Tunnel1
+ tunnel source 192.0.2.1
+ tunnel destination 192.0.2.2
+ tunnel mode ipsec ipv4
+ tunnel vrf A
+ tunnel protection ipsec profile P
+EOF
+check "no isakmp profile, tunnel vrf A: the keyring bound to A" sh -c \
+	"test ! -s '$T/err' && sed -n '/^ike-profile ikev1-default/,/^}/p' '$T/out' | grep -q 'keyring = KA'"
+check "... the global keys left out, noted" grep -q \
+	'^# note: line 5: crypto isakmp key: global keys, which IOS does not use for IKE in vrf A' "$T/out"
+{ cat "$T/implicit.cfg"; sed -e '1,12d' -e 's/Tunnel1/Tunnel2/' -e 's/192.0.2.2/192.0.2.3/' \
+	-e 's/vrf A$/vrf B/' "$T/implicit.cfg"; } | impf implicit2
+check "... two tunnels in two FVRFs: unresolved, both lines" grep -q \
+	'implicit2.cfg:23: unresolved: Tunnel2: tunnel vrf B, but Tunnel1 has tunnel vrf A (line 17), and both use IKEv1 without a crypto isakmp profile, which names no keyring: give each front-door VRF a crypto isakmp profile with its keyring' \
+	"$T/err"
+# 6.10 IKEv2: a profile's match fvrf; a policy's, for the profiles of its VRF only
+POL='crypto ikev2 proposal PA
+ encryption aes-cbc-256
+ integrity sha256
+ group 19
+crypto ikev2 policy POLA
+ match fvrf INET
+ proposal PA'
+printf '%s\n%s\ncrypto ikev2 profile I\n match fvrf INET\ninterface Tunnel7\n tunnel vrf INET\n' \
+	"$POL" "$VTI" | impf fvrf2
+check "IKEv2 match fvrf INET, tunnel vrf INET: imported" test ! -s "$T/err"
+check "... with the proposals of the policy that has match fvrf INET" grep -q \
+	'proposals = aes256-sha256-ecp256$' "$T/out"
+printf '%s\n%s\ncrypto ikev2 profile I\n match fvrf INET\n' "$POL" "$VTI" | impf fvrf2bad
+check "... without tunnel vrf: unresolved, with match fvrf's line" grep -q \
+	'fvrf2bad.cfg:21: unresolved: Tunnel7: no tunnel vrf, but crypto ikev2 profile I has match fvrf INET (line 27)' \
+	"$T/err"
+check "... and the policy of INET does not apply" grep -q \
+	'crypto ikev2 profile I: no crypto ikev2 policy with a proposal applies' "$T/out"
 
 echo "1..$n"
 [ "$failed" = 0 ] || echo "# $failed of $n failed"
