@@ -104,7 +104,6 @@ void dpd_fire(struct timer *t)
 void dpd_dead(struct ike_sa *sa)
 {
 	struct keyer *k = sa->k;
-	struct ipaddr local = sa->local, remote = sa->remote;
 	const struct cfg_ike_profile *p = sa->tunnel->ike;
 	struct ike_sa *o, *next;
 	struct child_sa *c;
@@ -116,7 +115,8 @@ void dpd_dead(struct ike_sa *sa)
 		peer_reset(k, sa->tunnel, true);
 	for (o = LIST_FIRST(&k->sas); o; o = next) {
 		next = LIST_NEXT(o, all);
-		if (!ipaddr_equal(&o->remote, &remote) || !ipaddr_equal(&o->local, &local))
+		/* @sa stays readable on the dead list until the loop reaps it. */
+		if (o != sa && !sa_same_endpoint(o, sa))
 			continue;
 		LIST_FOREACH(c, &o->children, entry)
 			nchild++;

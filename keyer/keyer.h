@@ -218,6 +218,7 @@ const char *sa_name(const struct ike_sa *sa);
 const char *sa_peer(const struct ike_sa *sa, char *out);
 void sa_show(struct keyer *k, struct json *j);
 bool sa_never_initiates(const struct ike_sa *sa);
+bool sa_same_endpoint(const struct ike_sa *a, const struct ike_sa *b);
 
 /* clone.c */
 int clone_attach(struct ike_sa *sa);

@@ -257,6 +257,13 @@ static bool same_peer(const struct ike_sa *a, const struct ike_sa *b)
 	       !strcmp(a->vrf, b->vrf);
 }
 
+/* ... and behind a NAT the same port too: another port is another branch. */
+bool sa_same_endpoint(const struct ike_sa *a, const struct ike_sa *b)
+{
+	return same_peer(a, b) &&
+	       (!(a->nat_remote || b->nat_remote) || a->rport == b->rport);
+}
+
 void sa_crossed(struct ike_sa *sa)
 {
 	char p[ADDR_STRLEN + 8];

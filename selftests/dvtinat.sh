@@ -8,8 +8,10 @@
 # dynamic interface is created at the end of IKE Phase 1",
 # ../shared/cisco/003_ef38c4bc03a0bd55.txt), carrying ESP in UDP to its own
 # port, with its own injected route; one branch leaving takes only its
-# clone along, and a branch that restarts behind the NAT (a new port,
-# INITIAL_CONTACT) replaces its own clone without touching the other's.
+# clone along, and a branch that restarts behind the NAT (INITIAL_CONTACT)
+# replaces its own clone without touching the other's.  Then bad input: a
+# template block with no netdev, and one naming a static tunnel, each
+# refuse the peer, count it, and create nothing.
 #
 #   ns b1 192.0.2.1, LAN 198.51.100.1 --+
 #                                        +-- ns nat 192.0.2.254 | 203.0.113.254
@@ -172,6 +174,35 @@ check "branch 2 still reaches the hub" bping 2
 check "no kernel refusal logged" sh -c "! grep -hE 'kernel: .*refused|backend refused' $D/*.log"
 check "hub keyer exits 0 on SIGTERM" stop hub
 stop b2
+
+# --- bad templates: refused, counted, nothing created -----------------------
+# A template block whose netdev does not exist, and one naming a static
+# tunnel (not a template): the peer they accept is refused at IKE_AUTH
+# (AUTHENTICATION_FAILED), the refusal is counted, and no netdev appears.
+kvti -n hub tunnel add plain local 203.0.113.2 remote 192.0.2.99
+links0=$(ip -n hub -o link show | wc -l)
+bad_template() { # NAME
+	sed "s/^template vt {/template $1 {/" "$D/hub.conf" >"$D/hub-bad.conf"
+	mv "$D/hub-bad.conf" "$D/hub.conf"
+	start hub && start b1 || return 1
+	eventually 30 logged_refusal "$1"
+}
+logged_refusal() { grep -q "template $1: no clone for peer" "$D/hub.log"; }
+refused() { "$CTL" "$D/hub.sock" stats | jq '.clones_refused'; }
+check "a template with no netdev: the peer is refused" bad_template ghost
+check_eq "... counted as a refused clone" 1 "$(refused)"
+check_eq "... and no netdev made" "$links0" "$(ip -n hub -o link show | wc -l)"
+check "... the branch was told (AUTHENTICATION_FAILED)" \
+	grep -q "AUTHENTICATION_FAILED" "$D/b1.log"
+stop b1
+stop hub
+sed -i "s/^template ghost {/template vt {/" "$D/hub.conf"
+check "a template block naming a static tunnel: the peer is refused" bad_template plain
+check_eq "... counted as a refused clone" 1 "$(refused)"
+check_eq "... and no netdev made" "$links0" "$(ip -n hub -o link show | wc -l)"
+check_match "... the module said why" "not a kvti template" "$(cat "$D/hub.log")"
+stop b1
+stop hub
 
 if [ "$__kvti_failed" != 0 ]; then
 	for n in hub b1 b2; do
