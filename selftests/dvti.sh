@@ -39,11 +39,7 @@
 #                (table 102, hub network 198.51.100.20)
 
 source "$(dirname "$0")/lib.sh"
-
-KEYER=$KVTI_ROOT/keyer/kvti-keyer
-CTL=$KVTI_ROOT/keyer/keyer-ctl
-[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
-command -v jq >/dev/null || skip_all "jq is needed"
+source "$KVTI_ROOT/selftests/nskeyer_lib.sh"
 command -v nft >/dev/null || skip_all "nft is needed"
 # Bridges, VRFs and nft's named counters: a kernel without one (a debug
 # kernel built before dvti.sh needed them) skips rather than cascades.
@@ -64,37 +60,9 @@ EOF
 ip netns del dvti-probe
 SPOKES=${KVTI_SPOKES:-50}
 [ "$SPOKES" -ge 4 ] && [ "$SPOKES" -le 120 ] || skip_all "KVTI_SPOKES must be 4..120"
-D=$(mktemp -d /tmp/dvti.XXXXXX)
-at_exit rm -rf "$D"
-at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
 
 outer() { echo "192.0.2.$(($1 + 1))"; }	# spoke N's outer address
 lan() { echo "203.0.113.$1"; }
-
-# launch NAME: a keyer in netns NAME, config $D/NAME.conf, in the background.
-launch() {
-	rm -f "$D/$1.sock"
-	ip netns exec "$1" "$KEYER" -c "$D/$1.conf" -f -d -s "$D/$1.sock" \
-		>/dev/null 2>>"$D/$1.log" &
-	echo $! >"$D/$1.pid"
-}
-wait_sock() { # NAME: its control socket is there
-	local i
-	for ((i = 0; i < 100 * KVTI_SLOW; i++)); do
-		[ -S "$D/$1.sock" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-start() { launch "$1" && wait_sock "$1"; }
-ctl() { "$CTL" "$D/$1.sock" "$2" ${3:+"$3"}; }
-stop() { # NAME: SIGTERM, and its exit status
-	local pid st=0
-	pid=$(cat "$D/$1.pid")
-	kill -TERM "$pid"
-	wait "$pid" || st=$?
-	return $st
-}
 
 # --- the hub ------------------------------------------------------------
 ns_add hub
@@ -436,8 +404,5 @@ check "hub keyer exits 0 on SIGTERM" stop hub
 check_eq "no clone left" 0 "$(kvti -n hub -j tunnel show | jq '[.[] | select(.from)] | length')"
 check_eq "no injected route left" 0 "$(ip -n hub route show table all proto 201 | wc -l)"
 
-if [ "$__kvti_failed" != 0 ]; then
-	echo "    # --- hub log (tail)"
-	tail -n 60 "$D/hub.log" | sed 's/^/    # /'
-fi
+[ "$__kvti_failed" = 0 ] || keyer_tails 60 hub
 finish

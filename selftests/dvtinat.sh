@@ -20,37 +20,8 @@
 #   ns hub 203.0.113.2, template vt (match-peer 203.0.113.254), LAN 198.51.100.100
 
 source "$(dirname "$0")/lib.sh"
-
-KEYER=$KVTI_ROOT/keyer/kvti-keyer
-CTL=$KVTI_ROOT/keyer/keyer-ctl
-[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
-command -v jq >/dev/null && command -v nft >/dev/null || skip_all "jq and nft are needed"
-D=$(mktemp -d /tmp/dvtinat.XXXXXX)
-at_exit rm -rf "$D"
-at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
-
-launch() { # NAME: a keyer in netns NAME, config $D/NAME.conf
-	rm -f "$D/$1.sock"
-	ip netns exec "$1" "$KEYER" -c "$D/$1.conf" -f -d -s "$D/$1.sock" \
-		>/dev/null 2>>"$D/$1.log" &
-	echo $! >"$D/$1.pid"
-}
-start() {
-	local i
-	launch "$1"
-	for ((i = 0; i < 100 * KVTI_SLOW; i++)); do
-		[ -S "$D/$1.sock" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-stop() { # NAME: SIGTERM, and its exit status
-	local pid st=0
-	pid=$(cat "$D/$1.pid")
-	kill -TERM "$pid"
-	wait "$pid" || st=$?
-	return $st
-}
+source "$KVTI_ROOT/selftests/nskeyer_lib.sh"
+command -v nft >/dev/null || skip_all "nft is needed"
 
 ns_add hub nat b1 b2
 ip netns exec nat sysctl -qw net.ipv4.ip_forward=1
@@ -204,10 +175,5 @@ check_match "... the module said why" "not a kvti template" "$(cat "$D/hub.log")
 stop b1
 stop hub
 
-if [ "$__kvti_failed" != 0 ]; then
-	for n in hub b1 b2; do
-		echo "    # --- $n log (tail)"
-		tail -n 30 "$D/$n.log" | sed 's/^/    # /'
-	done
-fi
+[ "$__kvti_failed" = 0 ] || keyer_tails 30 hub b1 b2
 finish

@@ -30,43 +30,12 @@
 #   branches: LAN 203.0.113.77, vti1 -> 198.51.100.1, route 192.0.2.0/24
 
 source "$(dirname "$0")/lib.sh"
-
-KEYER=$KVTI_ROOT/keyer/kvti-keyer
-CTL=$KVTI_ROOT/keyer/keyer-ctl
-[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
-command -v jq >/dev/null || skip_all "jq is needed"
+source "$KVTI_ROOT/selftests/nskeyer_lib.sh"
 modprobe vrf 2>/dev/null
 ns_add fvrf-probe
 ip -n fvrf-probe link add probe-vrf type vrf table 4242 2>/dev/null ||
 	skip_all "the kernel has no VRF device (module vrf)"
 ip netns del fvrf-probe
-D=$(mktemp -d /tmp/fvrf.XXXXXX)
-at_exit rm -rf "$D"
-at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
-
-launch() { # NAME: a keyer in netns NAME, config $D/NAME.conf
-	rm -f "$D/$1.sock"
-	ip netns exec "$1" "$KEYER" -c "$D/$1.conf" -f -d -s "$D/$1.sock" \
-		>/dev/null 2>>"$D/$1.log" &
-	echo $! >"$D/$1.pid"
-}
-start() {
-	local i
-	launch "$1"
-	for ((i = 0; i < 100 * KVTI_SLOW; i++)); do
-		[ -S "$D/$1.sock" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-ctl() { "$CTL" "$D/$1.sock" "$2" ${3:+"$3"}; }
-stop() { # NAME: SIGTERM, and its exit status
-	local pid st=0
-	pid=$(cat "$D/$1.pid")
-	kill -TERM "$pid"
-	wait "$pid" || st=$?
-	return $st
-}
 
 # --- the hub ---------------------------------------------------------------
 ns_add hub ba bb
@@ -246,10 +215,5 @@ ip -n hub link del wa
 ip -n hub link del wb
 check "branch B keyer exits 0 on SIGTERM" stop bb
 
-if [ "$__kvti_failed" != 0 ]; then
-	for n in hub ba bb; do
-		echo "    # --- $n log (tail)"
-		tail -n 40 "$D/$n.log" | sed 's/^/    # /'
-	done
-fi
+[ "$__kvti_failed" = 0 ] || keyer_tails 40 hub ba bb
 finish
