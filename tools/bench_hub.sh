@@ -14,7 +14,10 @@
 #      keyer instead of N: under TCG a process costs more than an IKE SA,
 #      and the hub cannot tell), each offering its LAN 2001:db8:2::i/128.
 #      All N initiate at once; the hub answers each with its own clone and
-#      an injected route.  Measured: seconds until N
+#      an injected route.
+#   3. the same spokes against strongSwan's charon as the hub (when it is
+#      installed): seconds until N CHILD SAs, charon's RSS per IKE SA, slab
+#      per spoke (XFRM states and policies instead of clones).  Measured: seconds until N
 #      clones carry an installed CHILD SA (spokes per second), the hub
 #      keyer's RSS growth per IKE SA, the spoke keyer's per tunnel, and
 #      the slab growth per spoke (hub clone and 2 SAs, spoke tunnel's 2 SAs).
@@ -100,8 +103,10 @@ hub_up() {
 		and any(.child_sas[]; .state == "installed"))] | length'
 }
 
-keyer_scale() { # N
-	local n=$1 i t0 t1 up=0 last=-1 stuck=0 r0 r1 rs s0 s1
+# The spokes' side, the same for both hubs: N kvti tunnels from N
+# addresses in ns spokes, one keyer for all; ns hub with h0 2001:db8::1.
+setup_spokes() { # N
+	local n=$1 i
 	ip netns add hub
 	ip netns add spokes
 	ip -n hub link set lo up
@@ -109,7 +114,6 @@ keyer_scale() { # N
 	ip link add h0 netns hub type veth peer name e0 netns spokes
 	ip -n hub addr add 2001:db8::1/64 dev h0 nodad
 	ip -n hub link set h0 up
-	kvti -n hub tunnel add vt local 2001:db8::1 template
 	{
 		echo "link set e0 up"
 		for ((i = 1; i <= n; i++)); do echo "addr add $(spoke $i)/64 dev e0 nodad"; done
@@ -119,13 +123,6 @@ keyer_scale() { # N
 	done
 	for ((i = 1; i <= n; i++)); do echo "link set t$i addrgenmode none up"; done |
 		ip -n spokes -b - || return 1
-	cat >"$W/hub.conf" <<-EOF
-	keyring k { peer 2001:db8::/32 { pre-shared-key = "bench_hub.sh key" } }
-	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k }
-	ipsec-profile esp { proposals = aes256gcm16-esn }
-	template vt { local = 2001:db8::1; match-peer = 2001:db8::1:0/112
-		ike-profile = ike; ipsec-profile = esp }
-	EOF
 	{
 		echo 'keyring k { peer 2001:db8::1 { pre-shared-key = "bench_hub.sh key" } }'
 		echo 'ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k }'
@@ -135,44 +132,170 @@ keyer_scale() { # N
 				"local-networks = 2001:db8:2::$(printf %x "$i")/128; ike-profile = ike; ipsec-profile = esp }"
 		done
 	} >"$W/spokes.conf"
-	launch hub || return 1
-	settle
-	r0=$(rss hub) s0=$(slab)
+}
+
+# wait_up N PROBE: start the spokes, then until PROBE says N are up (or
+# nothing moved for 120 s); sets UP and SECS.
+wait_up() {
+	local n=$1 probe=$2 t0 t1 last=-1 stuck=0
+	UP=0
 	t0=$(date +%s.%N)
 	launch spokes || return 1
-	# Until all are up, or nothing moved for 120 s.
-	while [ "$up" -lt "$n" ] && [ "$stuck" -lt 60 ]; do
+	while [ "$UP" -lt "$n" ] && [ "$stuck" -lt 60 ]; do
 		sleep 2
-		up=$(hub_up)
-		up=${up:-0}
-		if [ "$up" = "$last" ]; then stuck=$((stuck + 1)); else stuck=0; fi
-		last=$up
+		UP=$($probe)
+		UP=${UP:-0}
+		if [ "$UP" = "$last" ]; then stuck=$((stuck + 1)); else stuck=0; fi
+		last=$UP
 	done
 	t1=$(date +%s.%N)
-	settle
-	r1=$(rss hub) rs=$(rss spokes) s1=$(slab)
-	H_UP[$n]=$up
-	H_SECS[$n]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	H_RATE[$n]=$(div "$up" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
-	H_RSS[$n]=$(div $((r1 - r0)) "$up")
-	H_SPOKE_RSS[$n]=$(div "$rs" "$n")
-	H_SLAB[$n]=$(div $((s1 - s0)) "$up")
-	H_CLONES[$n]=$(kvti -n hub -j tunnel show | jq '[.[] | select(.from == "vt")] | length')
-	H_ROUTES[$n]=$(ip -n hub -6 route show proto 201 | wc -l)
-	log "N=$n: $up up in ${H_SECS[$n]} s; hub RSS $r0 -> $r1 kB; slab +$((s1 - s0)) kB"
-	kill -TERM "$(cat "$W/spokes.pid")" "$(cat "$W/hub.pid")"
+	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+}
+
+teardown() {
+	kill -TERM $(cat "$W"/*.pid 2>/dev/null) 2>/dev/null
 	wait 2>/dev/null
 	rm -f "$W"/*.pid
 	ip netns del hub
 	ip netns del spokes
 }
 
-declare -A K_CLONE K_SA H_UP H_SECS H_RATE H_RSS H_SPOKE_RSS H_SLAB H_CLONES H_ROUTES
+keyer_scale() { # N
+	local n=$1 r0 r1 rs s0 s1
+	setup_spokes "$n" || return 1
+	kvti -n hub tunnel add vt local 2001:db8::1 template
+	cat >"$W/hub.conf" <<-EOF
+	keyring k { peer 2001:db8::/32 { pre-shared-key = "bench_hub.sh key" } }
+	ike-profile ike { proposals = aes256gcm16-prfsha384-x25519; keyring = k }
+	ipsec-profile esp { proposals = aes256gcm16-esn }
+	template vt { local = 2001:db8::1; match-peer = 2001:db8::1:0/112
+		ike-profile = ike; ipsec-profile = esp }
+	EOF
+	launch hub || return 1
+	settle
+	r0=$(rss hub) s0=$(slab)
+	wait_up "$n" hub_up || return 1
+	settle
+	r1=$(rss hub) rs=$(rss spokes) s1=$(slab)
+	H_UP[$n]=$UP
+	H_SECS[$n]=$SECS
+	H_RATE[$n]=$(div "$UP" "$SECS")
+	H_RSS[$n]=$(div $((r1 - r0)) "$UP")
+	H_SPOKE_RSS[$n]=$(div "$rs" "$n")
+	H_SLAB[$n]=$(div $((s1 - s0)) "$UP")
+	H_CLONES[$n]=$(kvti -n hub -j tunnel show | jq '[.[] | select(.from == "vt")] | length')
+	H_ROUTES[$n]=$(ip -n hub -6 route show proto 201 | wc -l)
+	log "N=$n: $UP up in $SECS s; hub RSS $r0 -> $r1 kB; slab +$((s1 - s0)) kB"
+	teardown
+}
+
+# strongSwan as the hub, for comparison: charon (5.9, kernel-netlink) with
+# one connection for any spoke of 2001:db8::1:0/112, CHILD SAs narrowed to
+# the spoke's LAN, on an xfrm interface (if_id 42) as a route-based hub
+# would use; no route injection (charon's updown would do it).  Tuned as
+# strongSwan advises for many peers: an IKE SA hash table of 4096 rows in
+# 16 segments, and no COOKIE challenge (the kvti hub asks none either).
+CHARON=/usr/lib/ipsec/charon
+charon_up() { # CHILD SAs installed at the hub: XFRM states, 2 each
+	echo $(($(ip -n hub xfrm state 2>/dev/null | grep -c '^src') / 2))
+}
+charon_scale() { # N
+	local n=$1 r0 r1 s0 s1 i
+	setup_spokes "$n" || return 1
+	ip -n hub link add xfrm42 type xfrm dev h0 if_id 42
+	ip -n hub link set xfrm42 up
+	cat >"$W/strongswan.conf" <<-EOF
+	charon {
+		port = 500
+		port_nat_t = 4500
+		install_routes = no
+		install_virtual_ip = no
+		ikesa_table_size = 4096
+		ikesa_table_segments = 16
+		dos_protection = no
+		load = random nonce openssl kdf kernel-netlink socket-default vici
+		plugins {
+			vici {
+				socket = unix://$W/charon.vici
+			}
+		}
+		filelog {
+			charon {
+				path = $W/charon.log
+				default = 0
+			}
+		}
+	}
+	EOF
+	cat >"$W/swanctl.conf" <<-EOF
+	connections {
+		hub {
+			version = 2
+			local_addrs = 2001:db8::1
+			remote_addrs = 2001:db8::1:0/112
+			proposals = aes256gcm16-prfsha384-x25519
+			mobike = no
+			rekey_time = 0
+			local {
+				auth = psk
+				id = 2001:db8::1
+			}
+			remote {
+				auth = psk
+			}
+			children {
+				net {
+					local_ts = ::/0
+					remote_ts = 2001:db8:2::/64
+					esp_proposals = aes256gcm16-esn
+					if_id_in = 42
+					if_id_out = 42
+					rekey_time = 0
+				}
+			}
+		}
+	}
+	secrets {
+		ike-spokes {
+			secret = "bench_hub.sh key"
+		}
+	}
+	EOF
+	rm -f "$W/charon.vici"
+	ip netns exec hub unshare -m sh -c "mount -t tmpfs tmpfs /run &&
+		STRONGSWAN_CONF=$W/strongswan.conf exec $CHARON" >/dev/null 2>"$W/charon.err" &
+	echo $! >"$W/charon.pid"
+	for ((i = 0; i < 600; i++)); do
+		[ -S "$W/charon.vici" ] && break
+		sleep 0.1
+	done
+	ip netns exec hub swanctl --load-all --noprompt --file "$W/swanctl.conf" \
+		--uri "unix://$W/charon.vici" >/dev/null 2>&1 || { log "swanctl failed"; return 1; }
+	settle
+	r0=$(rss charon) s0=$(slab)
+	wait_up "$n" charon_up || return 1
+	settle
+	r1=$(rss charon) s1=$(slab)
+	S_UP[$n]=$UP
+	S_SECS[$n]=$SECS
+	S_RATE[$n]=$(div "$UP" "$SECS")
+	S_RSS[$n]=$(div $((r1 - r0)) "$UP")
+	S_SLAB[$n]=$(div $((s1 - s0)) "$UP")
+	log "N=$n: strongSwan hub: $UP up in $SECS s; charon RSS $r0 -> $r1 kB; slab +$((s1 - s0)) kB"
+	teardown
+}
+
+declare -A K_CLONE K_SA H_UP H_SECS H_RATE H_RSS H_SPOKE_RSS H_SLAB H_CLONES H_ROUTES \
+	S_UP S_SECS S_RATE S_RSS S_SLAB
 for n in $COUNTS; do
 	log "N=$n: kernel memory per clone and per SA"
 	kernel_memory "$n" || log "N=$n: kernel memory step failed"
 	log "N=$n: $n spokes against one hub"
 	keyer_scale "$n" || log "N=$n: keyer step failed"
+	if [ -x "$CHARON" ] && command -v swanctl >/dev/null; then
+		log "N=$n: $n spokes against a strongSwan hub"
+		charon_scale "$n" || log "N=$n: strongSwan step failed"
+	fi
 done
 
 {
@@ -191,8 +314,18 @@ done
 	echo
 	echo "kB/clone, kB/SA: isolated (kvti tunnel add from, kvti sa add); slab kB/sp: per spoke"
 	echo "up, with the hub's clone and 2 SAs and the spoke tunnel's 2 SAs (tunnels made before)."
+	if [ "${#S_UP[@]}" -gt 0 ]; then
+		echo
+		echo "The same spokes against strongSwan $(swanctl --version 2>/dev/null | awk '{ print $NF }') as the hub (XFRM, one xfrm interface, no per-peer netdev nor route):"
+		printf '%6s %6s %8s %9s %11s %11s\n' spokes up "time s" spokes/s "hub kB/IKE" "slab kB/sp"
+		for n in $COUNTS; do
+			printf '%6s %6s %8s %9s %11s %11s\n' "$n" "${S_UP[$n]:--}" "${S_SECS[$n]:--}" \
+				"${S_RATE[$n]:--}" "${S_RSS[$n]:--}" "${S_SLAB[$n]:--}"
+		done
+	fi
 } | tee "$OUT"
 for n in $COUNTS; do
 	[ "${H_UP[$n]:-0}" = "$n" ] || exit 1
+	[ "${#S_UP[@]}" = 0 ] || [ "${S_UP[$n]:-0}" = "$n" ] || exit 1
 done
 exit 0
