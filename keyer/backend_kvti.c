@@ -172,6 +172,16 @@ static int k_tunnel_flush(void *ctx, const char *ifname)
  * TUNNEL_SET: ESP in UDP from our NAT-T port to the peer's mapped one,
  * received on our NAT-T socket, which the module hooks (or raw ESP again).
  */
+/* ESP in UDP's ports and socket, beside KVTI_A_ENCAP udp. */
+static int put_udp_encap(struct nl_msg *msg, const struct kernel_encap *e)
+{
+	if (nla_put_u16(msg, KVTI_A_ENCAP_SPORT, e->sport) < 0 ||
+	    nla_put_u16(msg, KVTI_A_ENCAP_DPORT, e->dport) < 0 ||
+	    (e->fd >= 0 && nla_put_s32(msg, KVTI_A_ENCAP_FD, e->fd) < 0))
+		return -1;
+	return 0;
+}
+
 static int k_tunnel_encap(void *ctx, const char *ifname, const struct kernel_encap *e)
 {
 	struct kvti_backend *b = ctx;
@@ -184,9 +194,7 @@ static int k_tunnel_encap(void *ctx, const char *ifname, const struct kernel_enc
 	    nla_put_u8(msg, KVTI_A_ENCAP, e->udp ? KVTI_ENCAP_UDP : KVTI_ENCAP_NONE) < 0 ||
 	    (e->remote &&
 	     nla_put(msg, KVTI_A_REMOTE, (int)ipaddr_len(e->remote), e->remote->a) < 0) ||
-	    (e->udp && (nla_put_u16(msg, KVTI_A_ENCAP_SPORT, e->sport) < 0 ||
-			nla_put_u16(msg, KVTI_A_ENCAP_DPORT, e->dport) < 0 ||
-			(e->fd >= 0 && nla_put_s32(msg, KVTI_A_ENCAP_FD, e->fd) < 0)))) {
+	    (e->udp && put_udp_encap(msg, e) < 0)) {
 		kvti_nl_msg_free(msg);
 		log_warn("kernel: tunnel %s: cannot set its encapsulation: out of memory", ifname);
 		return -1;
@@ -254,9 +262,7 @@ static int k_clone_add(void *ctx, const char *tmpl, const char *ifname,
 	    nla_put_u32(msg, KVTI_A_TEMPLATE_IFINDEX, ti) < 0 ||
 	    nla_put(msg, KVTI_A_REMOTE, (int)ipaddr_len(remote), remote->a) < 0 ||
 	    (e->udp && (nla_put_u8(msg, KVTI_A_ENCAP, KVTI_ENCAP_UDP) < 0 ||
-			nla_put_u16(msg, KVTI_A_ENCAP_SPORT, e->sport) < 0 ||
-			nla_put_u16(msg, KVTI_A_ENCAP_DPORT, e->dport) < 0 ||
-			(e->fd >= 0 && nla_put_s32(msg, KVTI_A_ENCAP_FD, e->fd) < 0)))) {
+			put_udp_encap(msg, e) < 0))) {
 		kvti_nl_msg_free(msg);
 		return -ENOMEM;
 	}
