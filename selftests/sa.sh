@@ -23,15 +23,19 @@ KC=0x33333333333333333333333333333333cccccccc
 GCM="rfc4106(gcm(aes))"
 
 sa_json() { kvti -n "$1" -j -s sa show; }
+# operstate moves through linkwatch, which may run up to a second later
+operstate_is() { ip -n "$1" -j link show "$2" | jq -e --arg s "$3" '.[0].operstate == $s'; }
 
 # 1. carrier follows the outbound SA
 check_eq "no carrier before any SA" false "$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].carrier')"
+eventually 5 operstate_is g1 vti1 DORMANT
 check_match "ip link: DORMANT (RFC 2863: waiting for the keyer)" "state DORMANT" "$($G1 ip link show vti1)"
 check "inbound SA on g1" kvti -n g1 sa add dev vti1 dir in spi 0x2001 aead "$GCM" $KB 128
 check_eq "still no carrier with only an inbound SA" false \
 	"$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].carrier')"
 check "outbound SA on g1" kvti -n g1 sa add dev vti1 dir out spi 0x1001 aead "$GCM" $KA 128
 check_eq "carrier with an outbound SA" true "$(kvti -n g1 -j tunnel show vti1 | jq -r '.[0].carrier')"
+eventually 5 operstate_is g1 vti1 UP
 check_match "ip link agrees: state UP" "state UP" "$($G1 ip link show vti1)"
 check "g2's SAs" kvti -n g2 sa add dev vti1 dir in spi 0x1001 aead "$GCM" $KA 128
 check "g2's SAs (out)" kvti -n g2 sa add dev vti1 dir out spi 0x2001 aead "$GCM" $KB 128
