@@ -126,6 +126,24 @@ attached:
 	return 0;
 }
 
+/*
+ * The NAT in front of @cl's peer mapped it to @peer, @port (nat.c): the
+ * module's tunnel already points there; the keyer's record follows, so
+ * that the peer's next IKE SA finds this clone, not a new one.
+ */
+void clone_moved(struct clone *cl, const struct ipaddr *peer, uint16_t port)
+{
+	char was[ADDR_STRLEN], now[ADDR_STRLEN];
+
+	if (ipaddr_equal(&cl->peer, peer) && cl->port == port)
+		return;
+	log_info("clone %s: peer %s port %u now %s port %u", cl->ifname,
+		 ipaddr_str(&cl->peer, was), cl->port,
+		 ipaddr_str(peer, now), port);
+	cl->peer = *peer;
+	cl->port = port;
+}
+
 /* @n, an IKE rekey's new SA, shares @old's clone. */
 void clone_share(struct ike_sa *old, struct ike_sa *n)
 {

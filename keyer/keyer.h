@@ -223,6 +223,7 @@ bool sa_same_endpoint(const struct ike_sa *a, const struct ike_sa *b);
 /* clone.c */
 int clone_attach(struct ike_sa *sa);
 void clone_share(struct ike_sa *old, struct ike_sa *n);
+void clone_moved(struct clone *cl, const struct ipaddr *peer, uint16_t port);
 void clone_detach(struct ike_sa *sa);
 void clone_routes(struct ike_sa *sa, const struct child_sa *c);
 void clone_show(const struct ike_sa *sa, struct json *j);

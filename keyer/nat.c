@@ -67,18 +67,20 @@ int nat_encap_sync(struct ike_sa *sa)
 		return 0;
 	e.udp = nat_seen(sa);
 	if (sa->encap_set && sa->encap_udp == e.udp && (!e.udp || sa->encap_dport == sa->rport) &&
-	    (sa->tunnel->is_template || ipaddr_equal(&sa->encap_remote, &sa->remote)))
+	    ipaddr_equal(&sa->encap_remote, &sa->remote))
 		return 0;
 	nat_encap_of(sa, &e);
-	/* A static tunnel also points at this peer: the module sends ESP to
-	 * the tunnel's remote, which is the first peer of the list until a
-	 * failover moves on (or a NAT's address changes).  A clone was made
-	 * with its peer as remote.
+	/* The tunnel also points at this peer: the module sends ESP to the
+	 * tunnel's remote.  A static tunnel's is the first peer of its list
+	 * until a failover moves on; a clone's is the peer it was made for.
+	 * Either changes when the NAT in front of the peer maps it to another
+	 * address.
 	 */
-	if (!sa->tunnel->is_template)
-		e.remote = &sa->remote;
+	e.remote = &sa->remote;
 	if (k->be->tunnel_encap(k->be_ctx, sa->ifname, &e) < 0)
 		return -1;
+	if (sa->clone)
+		clone_moved(sa->clone, &sa->remote, sa->nat_remote ? sa->rport : 0);
 	if (e.udp || (sa->encap_set && sa->encap_udp))
 		log_info("%s: ESP %s peer %s", sa_name(sa),
 			 e.udp ? "in UDP (NAT-T)" : "raw (no NAT)", sa_peer(sa, p));

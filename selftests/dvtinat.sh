@@ -9,9 +9,11 @@
 # ../shared/cisco/003_ef38c4bc03a0bd55.txt), carrying ESP in UDP to its own
 # port, with its own injected route; one branch leaving takes only its
 # clone along, and a branch that restarts behind the NAT (INITIAL_CONTACT)
-# replaces its own clone without touching the other's.  Then bad input: a
-# template block with no netdev, and one naming a static tunnel, each
-# refuse the peer, count it, and create nothing.
+# replaces its own clone without touching the other's; when the NAT maps a
+# branch to another address and port, its clone follows (same netdev, new
+# remote and port).  Then bad input: a template block with no netdev, and
+# one naming a static tunnel, each refuse the peer, count it, and create
+# nothing.
 #
 #   ns b1 192.0.2.1, LAN 198.51.100.1 --+
 #                                        +-- ns nat 192.0.2.254 | 203.0.113.254
@@ -137,6 +139,29 @@ check "branch 2 gets a fresh clone, its old one is gone, two clones in all" even
 check_eq "branch 1 kept its clone" "$c1" "$(clone_of 1)"
 check "branch 1 still reaches the hub" bping 1
 check "branch 2 reaches the hub again" bping 2
+
+# The NAT maps branch 1 to another address and port (a NAT pool, or an
+# ISP renumbering it): RFC 7296 2.23, the hub follows the branch's next
+# IKE message, and the clone's ESP with it; the clone stays the same.
+ip -n nat addr add 203.0.113.253/24 dev n2
+remap_b1() {
+	ip netns exec nat nft insert rule ip nat post \
+		oifname "n2" ip saddr 192.0.2.1 meta l4proto udp snat to 203.0.113.253:40100-40199 &&
+		ip netns exec nat conntrack -D -s 192.0.2.1 >/dev/null 2>&1
+	true
+}
+check "the NAT now maps branch 1 to 203.0.113.253:40100-40199" remap_b1
+i1=$(ifindex "$c1")
+check "branch 1 rekeys its CHILD SA through the new mapping" ctl b1 rekey vti1
+b1_moved() { clones | grep -q "^$c1 203\.0\.113\.253 udp 401[0-9][0-9]$"; }
+check "branch 1's clone now sends to 203.0.113.253, a port in 40100-40199" eventually 60 b1_moved
+check_eq "... the same clone (no new netdev)" "$i1" "$(ifindex "$c1")"
+check_eq "... and still two clones" 2 "$(n_clones)"
+check "branch 1 reaches the hub after the move" bping 1
+check "branch 2 still reaches the hub" bping 2
+check_match "the hub logged the move" "clone $c1: peer 203.0.113.254 port 400[0-9]+ now 203.0.113.253 port 401[0-9]+" \
+	"$(cat "$D/hub.log")"
+nat_rules 40000-40099 && ip netns exec nat conntrack -D -s 192.0.2.1 >/dev/null 2>&1
 
 check "branch 1: its keyer exits 0 on SIGTERM" stop b1
 check "only branch 1's clone goes" eventually 30 sh -c \
