@@ -4,6 +4,9 @@
 #
 #   make              install missing packages, build kmod/kvti.ko and kvti
 #   make check        ... and run the selftests in one VM boot [T=name...]
+#   make check-long   the same with the long soak and scale versions (rekey's
+#                     150-rekey soak, dvti's 120 spokes, FUZZ_SECONDS of genl
+#                     fuzzing, CHURN_COUNT SA cycles) [T=name...]
 #   make run          ... and show two gateways talking through kvti (VM)
 #   make bench        ... and compare kvti, native XFRM, WireGuard, veth (VM)
 #   make debug-kernel build the KASAN/lockdep/kmemleak kernel once (cached)
@@ -65,6 +68,12 @@ keyer:
 
 check: all
 	@KVER=$(KVER) KVTI_TIMEOUT=$(TIMEOUT) selftests/check.sh $(T)
+
+# KVTI_LONG=1 picks each test's long version; every test may take an hour.
+check-long: all
+	@KVER=$(KVER) KVTI_TIMEOUT=$$(( $(TIMEOUT) * 4 )) KVTI_TEST_TIMEOUT=3600 KVTI_LONG=1 \
+		KVTI_SPOKES=$${KVTI_SPOKES:-120} KVTI_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		KVTI_CHURN_COUNT=$(CHURN_COUNT) selftests/check.sh $(T)
 
 run: all
 	@tools/vm/qemu.sh -k $(KVER) -t $(TIMEOUT) -- bash -c \
@@ -139,4 +148,4 @@ clean:
 	rm -rf build
 
 .PHONY: all deps module tools keyer check run bench bench-hub fuzz debug-kernel debug-module \
-	check-debug modules_install install clean
+	check-debug check-long modules_install install clean

@@ -34,6 +34,9 @@ KVTI_KO=${KVTI_KO:-$KVTI_ROOT/kmod/kvti.ko}
 # KVTI_DEBUG_KERNEL), else 1.  Fixed listening windows scale by it.
 KVTI_SLOW=${KVTI_DEBUG_KERNEL:+6}
 KVTI_SLOW=${KVTI_SLOW:-1}
+# make check-long exports KVTI_LONG=1: soak and scale tests run their long
+# versions (make check keeps short ones).
+KVTI_LONG=${KVTI_LONG:-}
 export KVTI_ROOT
 export PATH="$KVTI_ROOT/tools/kvti:$PATH"
 

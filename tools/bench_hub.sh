@@ -97,10 +97,11 @@ launch() { # NS
 	return 1
 }
 
-# Clones with an installed CHILD SA, at the hub.
+# Clones with an installed CHILD SA, at the hub: those with carrier (an
+# outbound SA), read from the module as charon_up reads XFRM, so that the
+# probe does not load the keyer it measures.
 hub_up() {
-	"$CTL" "$W/hub.sock" show 2>/dev/null | jq '[.ike_sas[] | select(.state == "established"
-		and any(.child_sas[]; .state == "installed"))] | length'
+	kvti -n hub -j tunnel show 2>/dev/null | jq '[.[] | select(.from == "vt" and .carrier)] | length'
 }
 
 # The spokes' side, the same for both hubs: N kvti tunnels from N
@@ -141,8 +142,9 @@ wait_up() {
 	UP=0
 	t0=$(date +%s.%N)
 	launch spokes || return 1
+	perf_start "$probe"
 	while [ "$UP" -lt "$n" ] && [ "$stuck" -lt 60 ]; do
-		sleep 2
+		sleep 1
 		UP=$($probe)
 		UP=${UP:-0}
 		if [ "$UP" = "$last" ]; then stuck=$((stuck + 1)); else stuck=0; fi
@@ -150,6 +152,36 @@ wait_up() {
 	done
 	t1=$(date +%s.%N)
 	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	perf_stop "$probe" "$n"
+}
+
+# KVTI_BENCH_PERF=1: a system-wide profile (perf, cpu-clock, call graphs)
+# of each bring-up, reported by process and symbol to
+# $KVTI_RESULTS/bench_hub_perf_PROBE_N.txt.  Not part of the figures: the
+# sampling slows the run.
+perf_start() { # PROBE
+	[ -n "${KVTI_BENCH_PERF:-}" ] || return 0
+	perf record -q -a -g -F 250 -e cpu-clock -o "$W/perf.data" 2>"$W/perf.err" &
+	PERF_PID=$!
+}
+perf_stop() { # PROBE N
+	local f=$OUTDIR/bench_hub_perf_${1}_$2.txt who
+	[ -n "${KVTI_BENCH_PERF:-}" ] || return 0
+	kill -INT "$PERF_PID"
+	wait "$PERF_PID" 2>/dev/null
+	{
+		perf report -i "$W/perf.data" --stdio --no-children --sort comm,dso -g none 2>&1 | head -40
+		perf report -i "$W/perf.data" --stdio --no-children --sort comm,sym -g none 2>&1 | head -120
+		if [ "$1" = hub_up ]; then
+			who="--pid $(cat "$W/hub.pid")"
+		else
+			who="--comm charon"
+		fi
+		# shellcheck disable=SC2086 # two words
+		perf report -i "$W/perf.data" --stdio --children $who --sort sym \
+			-g caller,0.5,callee --percent-limit 2 2>&1 | head -400
+	} >"$f"
+	log "perf profile in $f"
 }
 
 teardown() {
