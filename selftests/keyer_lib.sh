@@ -1,42 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Helpers for the tests that run kvti-keyer on the two gateways g1 and g2
-# of lib.sh's kvti_gateways (ike.sh, rekey.sh, dpd.sh).  Source after
-# lib.sh: it sets KEYER, CTL and D (a work directory, removed at exit), or
-# skips the test when the keyer is not built; keyer gN reads $D/gN.conf,
-# logs to $D/gN.log, answers on $D/gN.sock.
+# of lib.sh's kvti_gateways (ike.sh, rekey.sh, dpd.sh, ...), on
+# nskeyer_lib.sh with N for namespace gN.  Source after lib.sh: it sets
+# KEYER, CTL and D (a work directory, removed at exit), or skips the test
+# when the keyer is not built; keyer gN reads $D/gN.conf, logs to
+# $D/gN.log, answers on $D/gN.sock.
 
-KEYER=$KVTI_ROOT/keyer/kvti-keyer
-CTL=$KVTI_ROOT/keyer/keyer-ctl
-[ -x "$KEYER" ] && [ -x "$CTL" ] || skip_all "kvti-keyer not built (make -C keyer)"
-command -v jq >/dev/null || skip_all "jq is needed"
-D=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
-at_exit rm -rf "$D"
+source "$KVTI_ROOT/selftests/nskeyer_lib.sh"
 
-# start N [OPTIONS]: keyer gN in its netns, in the foreground, logging to $D.
-start() {
-	local n=$1 i
-	shift
-	rm -f "$D/g$n.sock"
-	ip netns exec g$n "$KEYER" -c "$D/g$n.conf" -f -d -s "$D/g$n.sock" "$@" \
-		>/dev/null 2>>"$D/g$n.log" &
-	echo $! >"$D/g$n.pid"
-	for ((i = 0; i < 200; i++)); do
-		[ -S "$D/g$n.sock" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-stop() { # N: SIGTERM, and wait for the exit status
-	local pid st=0
-	pid=$(cat "$D/g$1.pid")
-	kill -TERM "$pid"
-	wait "$pid" || st=$?
-	return $st
-}
-at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
-
-ctl() { "$CTL" "$D/g$1.sock" "$2" ${3:+"$3"}; }
+start() { local n=$1; shift; ns_start "g$n" "$@"; }	# N [OPTION...]
+stop() { ns_stop "g$1"; }	# N: SIGTERM, and its exit status
+ctl() { ns_ctl "g$1" "$2" ${3:+"$3"}; }	# N CMD [ARG]
 n_sa() { kvti -n g$1 -j sa show dev "$2" | jq length; }	# N DEV
 n_sa_is() { [ "$(n_sa "$1" "$2")" = "$3" ]; }
 both_have() { n_sa_is 1 "$1" "$2" && n_sa_is 2 "$1" "$2"; }	# DEV COUNT

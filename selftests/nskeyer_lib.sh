@@ -2,10 +2,11 @@
 #
 # Helpers for the tests whose keyers run in namespaces named after their
 # role (hub, spokes, branches: dvti.sh, dvtinat.sh, fvrf.sh); keyer_lib.sh
-# is the g1/g2 flavour.  Source after lib.sh: it sets KEYER, CTL and D (a
-# work directory, removed at exit, as are the keyers left running), or
-# skips the test when the keyer or jq is missing.  The keyer of namespace
-# NAME reads $D/NAME.conf, logs to $D/NAME.log, answers on $D/NAME.sock.
+# builds the g1/g2 flavour on it.  Source after lib.sh: it sets KEYER, CTL
+# and D (a work directory, removed at exit, as are the keyers left
+# running), or skips the test when the keyer or jq is missing.  The keyer
+# of namespace NAME reads $D/NAME.conf, logs to $D/NAME.log, answers on
+# $D/NAME.sock.
 
 KEYER=$KVTI_ROOT/keyer/kvti-keyer
 CTL=$KVTI_ROOT/keyer/keyer-ctl
@@ -15,29 +16,34 @@ D=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
 at_exit rm -rf "$D"
 at_exit sh -c "kill -9 \$(cat $D/*.pid 2>/dev/null) 2>/dev/null"
 
-launch() { # NAME: its keyer, in the background
-	rm -f "$D/$1.sock"
-	ip netns exec "$1" "$KEYER" -c "$D/$1.conf" -f -d -s "$D/$1.sock" \
-		>/dev/null 2>>"$D/$1.log" &
-	echo $! >"$D/$1.pid"
+launch() { # NAME [OPTION...]: its keyer, in the background
+	local name=$1
+	shift
+	rm -f "$D/$name.sock"
+	ip netns exec "$name" "$KEYER" -c "$D/$name.conf" -f -d -s "$D/$name.sock" "$@" \
+		>/dev/null 2>>"$D/$name.log" &
+	echo $! >"$D/$name.pid"
 }
-wait_sock() { # NAME: its control socket is there
+wait_sock() { # NAME: its control socket is there (20 s, KVTI_SLOW times)
 	local i
-	for ((i = 0; i < 100 * KVTI_SLOW; i++)); do
+	for ((i = 0; i < 200 * KVTI_SLOW; i++)); do
 		[ -S "$D/$1.sock" ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
-start() { launch "$1" && wait_sock "$1"; }
-ctl() { "$CTL" "$D/$1.sock" "$2" ${3:+"$3"}; }
-stop() { # NAME: SIGTERM, and its exit status
+ns_start() { launch "$@" && wait_sock "$1"; }
+ns_ctl() { "$CTL" "$D/$1.sock" "$2" ${3:+"$3"}; }
+ns_stop() { # NAME: SIGTERM, and its exit status
 	local pid st=0
 	pid=$(cat "$D/$1.pid")
 	kill -TERM "$pid"
 	wait "$pid" || st=$?
 	return $st
 }
+start() { ns_start "$@"; }
+ctl() { ns_ctl "$@"; }
+stop() { ns_stop "$@"; }
 # keyer_tails N NAME...: the last N lines of each log, as TAP comments.
 keyer_tails() {
 	local n=$1 name
