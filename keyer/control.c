@@ -65,6 +65,8 @@ static void show_stats(struct keyer *k, struct json *j)
 
 	json_uint(j, "rx", k->st.rx);
 	json_uint(j, "tx", k->st.tx);
+	net_drops_refresh(k);
+	json_uint(j, "rx_overflow", k->st.rx_overflow);
 	json_uint(j, "retransmits", k->st.retransmits);
 	json_uint(j, "replays", k->st.replays);
 	json_uint(j, "give_ups", k->st.give_ups);

@@ -58,6 +58,7 @@ enum drop_reason {
 
 struct keyer_stats {
 	uint64_t	rx, tx;
+	uint64_t	rx_overflow;	/* datagrams the kernel dropped: socket queue full */
 	uint64_t	retransmits;	/* our requests sent again */
 	uint64_t	replays;	/* peer's retransmissions answered from the cache */
 	uint64_t	give_ups;	/* requests that exhausted their retransmissions */
@@ -103,6 +104,7 @@ struct net_sock {
 	char		 vrf[CFG_IFNAME_MAX];	/* bound to this VRF device; "" = none */
 	uint16_t	 port;
 	bool		 natt;		/* prefix the non-ESP marker */
+	uint32_t	 ovfl;		/* SO_RXQ_OVFL: the kernel's drops so far */
 };
 
 struct control;
@@ -169,6 +171,7 @@ int loop_run(struct loop *l, void (*after)(void *arg), void *arg);
 int net_open(struct keyer *k);
 int net_update(struct keyer *k);
 void net_close(struct keyer *k);
+void net_drops_refresh(struct keyer *k);
 int net_send(struct keyer *k, const char *vrf, const struct ipaddr *local, uint16_t lport,
 	     const struct ipaddr *remote, uint16_t rport, const struct buf *msg);
 int net_natt_fd(struct keyer *k, const char *vrf, const struct ipaddr *local);

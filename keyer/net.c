@@ -13,6 +13,8 @@
  */
 #define _GNU_SOURCE	/* struct in6_pktinfo, accept4() */
 #include <errno.h>
+#include <inttypes.h>
+#include <linux/sock_diag.h>	/* SK_MEMINFO_* */
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,9 @@
 #include <unistd.h>
 
 #include "keyer.h"
+
+/* Receive queue of each IKE socket: about 2000 IKE_SA_INITs' truesize. */
+#define NET_RCVBUF	(4 << 20)
 
 static const uint8_t non_esp_marker[IKE_NON_ESP_MARKER_LEN];
 
@@ -63,13 +68,34 @@ static void from_sockaddr(const struct sockaddr_storage *ss, struct ipaddr *a, u
 	}
 }
 
-/* The destination address from the control messages, if there is one. */
-static void local_from_cmsg(struct msghdr *mh, struct ipaddr *local)
+/*
+ * The destination address from the control messages, if there is one, and
+ * the kernel's count of datagrams this socket dropped with its queue full
+ * (SO_RXQ_OVFL): a peer's retransmission timer pays for each of them.
+ */
+static void note_drops(struct net_sock *s, uint32_t n)
+{
+	char a[ADDR_STRLEN];
+
+	if (n == s->ovfl)
+		return;
+	log_warn("%s port %u: the kernel dropped %" PRIu32 " datagrams, receive queue full",
+		 ipaddr_str(&s->local, a), s->port, n - s->ovfl);
+	s->k->st.rx_overflow += n - s->ovfl;
+	s->ovfl = n;
+}
+
+static void from_cmsg(struct net_sock *s, struct msghdr *mh, struct ipaddr *local)
 {
 	struct cmsghdr *c;
 
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+			uint32_t n;
+
+			memcpy(&n, CMSG_DATA(c), sizeof(n));
+			note_drops(s, n);
+		} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
@@ -91,7 +117,7 @@ static void sock_ready(struct loop_fd *lf, uint32_t events)
 	static uint8_t data[MSG_MAX + 1];
 	union {
 		struct cmsghdr align;
-		uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint32_t))];
 	} cbuf;
 	struct sockaddr_storage from;
 	struct iovec iov = { data, sizeof(data) };
@@ -120,7 +146,7 @@ static void sock_ready(struct loop_fd *lf, uint32_t events)
 		pkt.vrf = s->vrf;
 		pkt.local = s->local;
 		pkt.lport = s->port;
-		local_from_cmsg(&mh, &pkt.local);
+		from_cmsg(s, &mh, &pkt.local);
 		from_sockaddr(&from, &pkt.remote, &pkt.rport);
 		pkt.data = data;
 		pkt.len = (size_t)n;
@@ -141,12 +167,31 @@ static void sock_ready(struct loop_fd *lf, uint32_t events)
 	}
 }
 
+/*
+ * Drops the next datagram's SO_RXQ_OVFL has not told yet (none may come
+ * after a burst): each socket's count now, from SO_MEMINFO.
+ */
+void net_drops_refresh(struct keyer *k)
+{
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t len;
+	size_t i;
+
+	for (i = 0; i < k->nsocks; i++) {
+		len = sizeof(mi);
+		if (k->socks[i].lfd.fd >= 0 &&
+		    getsockopt(k->socks[i].lfd.fd, SOL_SOCKET, SO_MEMINFO, mi, &len) == 0 &&
+		    len > SK_MEMINFO_DROPS * sizeof(mi[0]))
+			note_drops(&k->socks[i], mi[SK_MEMINFO_DROPS]);
+	}
+}
+
 static int open_one(struct keyer *k, struct net_sock *s)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = to_sockaddr(&s->local, s->port, &ss);
 	char a[ADDR_STRLEN];
-	int fd, on = 1;
+	int fd, on = 1, rcvbuf = NET_RCVBUF;
 
 	fd = socket(s->local.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (fd < 0)
@@ -165,9 +210,19 @@ static int open_one(struct keyer *k, struct net_sock *s)
 	if (s->vrf[0] &&
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, s->vrf, strlen(s->vrf) + 1) < 0)
 		goto err_close;
+	/* A hub's peers start at once after an outage: a queue that holds a
+	 * few thousand IKE_SA_INITs instead of the default's hundred or so,
+	 * so that none waits out a retransmission timer.  Above rmem_max
+	 * when we may (CAP_NET_ADMIN); otherwise as much as it allows.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) < 0)
+		goto err_close;
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
 		goto err_close;
 	s->k = k;
+	s->ovfl = 0;
 	s->lfd.fd = fd;
 	s->lfd.ready = sock_ready;
 	if (loop_add(&k->loop, &s->lfd) < 0)

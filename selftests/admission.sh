@@ -180,7 +180,27 @@ rekeyed() { both_have vti1 2 && pair 1 2 vti1 && pair 2 1 vti1 && [ "$(spis 1 vt
 check "g2 still rekeys the tunnel after the flood" eventually 30 rekeyed
 check "ping g1 -> g2 after the flood" ping_ok 1 198.51.100.2
 
-keyer_logs "refused|COOKIE|admission|failed|held back"
+# A flood faster than the keyer reads: g2's keyer stopped (SIGSTOP) while
+# fl sends 9000 datagrams of 1200 bytes to its port 500, more than its
+# 4 MiB receive queue holds.  Running again, g2 reads what the queue kept;
+# the kernel's drops (SO_RXQ_OVFL) are logged and counted as rx_overflow,
+# and the tunnel is as it was.
+ovfl0=$(stat2 .rx_overflow)
+kill -STOP "$(cat "$D/g2.pid")"
+ip netns exec fl python3 - <<'PYEOF2'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.10", 0))
+for _ in range(9000):
+    s.sendto(bytes(1200), ("192.0.2.2", 500))
+PYEOF2
+kill -CONT "$(cat "$D/g2.pid")"
+overflowed() { [ "$(stat2 .rx_overflow)" -gt "$ovfl0" ]; }
+check "a full receive queue: g2 counts the kernel's drops ($(stat2 .rx_overflow))" eventually 30 overflowed
+check "... and logs them" logged 2 "port 500: the kernel dropped [0-9]+ datagrams, receive queue full"
+check "... the tunnel still carries a ping" eventually 10 ping_ok 1 198.51.100.2
+
+keyer_logs "refused|COOKIE|admission|failed|held back|receive queue"
 
 check "keyer g1 exits 0 on SIGTERM" stop 1
 check "keyer g2 exits 0 on SIGTERM" stop 2

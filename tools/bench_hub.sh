@@ -155,21 +155,51 @@ wait_up() {
 	perf_stop "$probe" "$n"
 }
 
+# Datagrams the namespace's UDP dropped for a full receive queue: each
+# costs its sender a retransmission timeout.
+udp_drops() { # NS
+	ip netns exec "$1" cat /proc/net/snmp /proc/net/snmp6 |
+		awk '$1 == "Udp6RcvbufErrors" { v6 = $2 }
+		     $1 == "Udp:" && $2 ~ /^[0-9]+$/ { v4 = $6 }
+		     END { printf "UDP receive-queue drops %d", v4 + v6 }'
+}
+spoke_stats() {
+	"$CTL" "$W/spokes.sock" stats |
+		jq -r '"retransmits \(.retransmits), give-ups \(.give_ups), rx_overflow \(.rx_overflow)"'
+}
+
+# Why some spokes are not up: both keyers' counters, the states their IKE
+# and CHILD SAs are in, and the hub's warnings by kind.
+not_up() {
+	log "hub stats: $("$CTL" "$W/hub.sock" stats | jq -c .)"
+	log "spokes stats: $("$CTL" "$W/spokes.sock" stats | jq -c .)"
+	log "spokes' IKE SAs by state: $("$CTL" "$W/spokes.sock" show | jq -c '[.ike_sas[] |
+		"\(.state)/\([.child_sas[].state] | join(","))"] | group_by(.) | map({(.[0]): length}) | add')"
+	log "hub warnings: $(grep -iE 'warn|fail|refus|error' "$W/hub.log" |
+		sed -E 's/[0-9a-f:]{6,}|0x[0-9a-f]+|[0-9]+/N/g' | sort | uniq -c | sort -rn | head -15)"
+	log "spokes warnings: $(grep -iE 'warn|fail|refus|error' "$W/spokes.log" |
+		sed -E 's/[0-9a-f:]{6,}|0x[0-9a-f]+|[0-9]+/N/g' | sort | uniq -c | sort -rn | head -15)"
+}
+
 # KVTI_BENCH_PERF=1: a system-wide profile (perf, cpu-clock, call graphs)
 # of each bring-up, reported by process and symbol to
 # $KVTI_RESULTS/bench_hub_perf_PROBE_N.txt.  Not part of the figures: the
 # sampling slows the run.
 perf_start() { # PROBE
 	[ -n "${KVTI_BENCH_PERF:-}" ] || return 0
-	perf record -q -a -g -F 250 -e cpu-clock -o "$W/perf.data" 2>"$W/perf.err" &
+	rm -f "$W/perf.stop"
+	# system-wide for as long as the command runs: until perf_stop
+	perf record -q -a -g -F 250 -e cpu-clock -o "$W/perf.data" -- \
+		sh -c "while [ ! -e '$W/perf.stop' ]; do sleep 0.2; done" 2>"$W/perf.err" &
 	PERF_PID=$!
 }
 perf_stop() { # PROBE N
 	local f=$OUTDIR/bench_hub_perf_${1}_$2.txt who
 	[ -n "${KVTI_BENCH_PERF:-}" ] || return 0
-	kill -INT "$PERF_PID"
+	touch "$W/perf.stop"
 	wait "$PERF_PID" 2>/dev/null
 	{
+		cat "$W/perf.err"
 		perf report -i "$W/perf.data" --stdio --no-children --sort comm,dso -g none 2>&1 | head -40
 		perf report -i "$W/perf.data" --stdio --no-children --sort comm,sym -g none 2>&1 | head -120
 		if [ "$1" = hub_up ]; then
@@ -218,6 +248,10 @@ keyer_scale() { # N
 	H_CLONES[$n]=$(kvti -n hub -j tunnel show | jq '[.[] | select(.from == "vt")] | length')
 	H_ROUTES[$n]=$(ip -n hub -6 route show proto 201 | wc -l)
 	log "N=$n: $UP up in $SECS s; hub RSS $r0 -> $r1 kB; slab +$((s1 - s0)) kB"
+	[ "$UP" = "$n" ] || not_up
+	log "N=$n: $(udp_drops hub) hub, $(udp_drops spokes) spokes; hub keyer" \
+		"$("$CTL" "$W/hub.sock" stats | jq -r '"rx_overflow \(.rx_overflow), replays \(.replays)"');" \
+		"spokes' keyer $(spoke_stats)"
 	teardown
 }
 
@@ -314,17 +348,25 @@ charon_scale() { # N
 	S_RSS[$n]=$(div $((r1 - r0)) "$UP")
 	S_SLAB[$n]=$(div $((s1 - s0)) "$UP")
 	log "N=$n: strongSwan hub: $UP up in $SECS s; charon RSS $r0 -> $r1 kB; slab +$((s1 - s0)) kB"
+	log "N=$n: strongSwan hub: $(udp_drops hub) hub, $(udp_drops spokes) spokes;" \
+		"spokes' keyer $(spoke_stats)"
 	teardown
 }
 
 declare -A K_CLONE K_SA H_UP H_SECS H_RATE H_RSS H_SPOKE_RSS H_SLAB H_CLONES H_ROUTES \
 	S_UP S_SECS S_RATE S_RSS S_SLAB
+# KVTI_BENCH_ONLY=keyer|charon|kernel: that step alone (profiling, debugging)
+ONLY=${KVTI_BENCH_ONLY:-}
 for n in $COUNTS; do
-	log "N=$n: kernel memory per clone and per SA"
-	kernel_memory "$n" || log "N=$n: kernel memory step failed"
-	log "N=$n: $n spokes against one hub"
-	keyer_scale "$n" || log "N=$n: keyer step failed"
-	if [ -x "$CHARON" ] && command -v swanctl >/dev/null; then
+	if [ -z "$ONLY" ] || [ "$ONLY" = kernel ]; then
+		log "N=$n: kernel memory per clone and per SA"
+		kernel_memory "$n" || log "N=$n: kernel memory step failed"
+	fi
+	if [ -z "$ONLY" ] || [ "$ONLY" = keyer ]; then
+		log "N=$n: $n spokes against one hub"
+		keyer_scale "$n" || log "N=$n: keyer step failed"
+	fi
+	if [ -z "$ONLY" ] || [ "$ONLY" = charon ] && [ -x "$CHARON" ] && command -v swanctl >/dev/null; then
 		log "N=$n: $n spokes against a strongSwan hub"
 		charon_scale "$n" || log "N=$n: strongSwan step failed"
 	fi
@@ -357,7 +399,7 @@ done
 	fi
 } | tee "$OUT"
 for n in $COUNTS; do
-	[ "${H_UP[$n]:-0}" = "$n" ] || exit 1
+	[ -n "$ONLY" ] || [ "${H_UP[$n]:-0}" = "$n" ] || exit 1
 	[ "${#S_UP[@]}" = 0 ] || [ "${S_UP[$n]:-0}" = "$n" ] || exit 1
 done
 exit 0

@@ -211,6 +211,8 @@ static void keyer_stats(struct kvti_ctx *ctx)
 		" replays answered %" PRIu64 " gave up %" PRIu64 "\n",
 		jp_uint(st, "rx"), jp_uint(st, "tx"), jp_uint(st, "retransmits"),
 		jp_uint(st, "replays"), jp_uint(st, "give_ups"));
+	fprintf(f, "  dropped by the kernel, receive queue full %" PRIu64 "\n",
+		jp_uint(st, "rx_overflow"));
 	fprintf(f, "  cookies sent %" PRIu64 " bad %" PRIu64 "  unprotected notifies %" PRIu64
 		" rate-limited %" PRIu64 "  dead peers %" PRIu64 "\n",
 		jp_uint(st, "cookies_sent"), jp_uint(st, "cookies_bad"),
