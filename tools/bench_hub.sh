@@ -355,18 +355,20 @@ charon_scale() { # N
 
 declare -A K_CLONE K_SA H_UP H_SECS H_RATE H_RSS H_SPOKE_RSS H_SLAB H_CLONES H_ROUTES \
 	S_UP S_SECS S_RATE S_RSS S_SLAB
-# KVTI_BENCH_ONLY=keyer|charon|kernel: that step alone (profiling, debugging)
+# KVTI_BENCH_ONLY="keyer charon kernel" (any of them): those steps alone
+# (profiling, debugging); the run then judges nothing.
 ONLY=${KVTI_BENCH_ONLY:-}
+step() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 for n in $COUNTS; do
-	if [ -z "$ONLY" ] || [ "$ONLY" = kernel ]; then
+	if step kernel; then
 		log "N=$n: kernel memory per clone and per SA"
 		kernel_memory "$n" || log "N=$n: kernel memory step failed"
 	fi
-	if [ -z "$ONLY" ] || [ "$ONLY" = keyer ]; then
+	if step keyer; then
 		log "N=$n: $n spokes against one hub"
 		keyer_scale "$n" || log "N=$n: keyer step failed"
 	fi
-	if [ -z "$ONLY" ] || [ "$ONLY" = charon ] && [ -x "$CHARON" ] && command -v swanctl >/dev/null; then
+	if step charon && [ -x "$CHARON" ] && command -v swanctl >/dev/null; then
 		log "N=$n: $n spokes against a strongSwan hub"
 		charon_scale "$n" || log "N=$n: strongSwan step failed"
 	fi
