@@ -56,7 +56,7 @@ static const char *const drop_names[DROP_MAX] = {
 	[DROP_UNEXPECTED] = "unexpected_response", [DROP_DECRYPT] = "integrity",
 	[DROP_STATE] = "state", [DROP_NO_TUNNEL] = "no_tunnel",
 	[DROP_EXCHANGE] = "exchange_type", [DROP_ADMISSION] = "admission",
-	[DROP_TESTING] = "testing",
+	[DROP_TESTING] = "testing", [DROP_STALE] = "stale_init",
 };
 
 static void show_stats(struct keyer *k, struct json *j)

@@ -30,6 +30,7 @@
 #define SA_BUCKETS		256
 #define IKE_NONCE_LEN		32	/* ours: 2.10 wants at least half the PRF key */
 #define HALF_OPEN_MS		30000	/* responder: IKE_AUTH must follow by then */
+#define STALE_INIT_MS		2000	/* a new IKE_SA_INIT older than this is shed (msg.c) */
 #define SHUTDOWN_MS		2000	/* DELETEs out, answers awaited at most this */
 #define MSG_MAX			65535
 #define COOKIE_HALF_OPEN	32	/* half-open SAs before cookies (no max-half-open) */
@@ -53,6 +54,7 @@ enum drop_reason {
 	DROP_EXCHANGE,		/* an exchange type we do not do */
 	DROP_ADMISSION,		/* max-ike-sa or max-half-open reached */
 	DROP_TESTING,		/* --drop-responses */
+	DROP_STALE,		/* new IKE_SA_INIT queued too long: the peer has sent it again */
 	DROP_MAX
 };
 
@@ -95,6 +97,7 @@ struct packet {
 	uint16_t	 lport, rport;
 	const uint8_t	*data;
 	size_t		 len;
+	uint32_t	 age_ms;	/* how long it waited in the socket's queue */
 };
 
 struct net_sock {

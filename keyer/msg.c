@@ -500,6 +500,17 @@ void msg_recv(struct keyer *k, const struct packet *pkt)
 	sa = sa_lookup(k, &h, &pkt->remote);
 	if (!sa && h.exchange == IKE_SA_INIT && !(h.flags & IKE_FLAG_RESPONSE) &&
 	    (h.flags & IKE_FLAG_INITIATOR) && !h.rspi && !h.msgid) {
+		/* Overload (a hub's peers all at once): a new IKE_SA_INIT
+		 * that waited in the queue for seconds has been sent again
+		 * by now, and answering it late only starts a half-open SA
+		 * whose IKE_AUTH will queue behind the same backlog.  Shed
+		 * it, unparsed: the queue drains, the IKE_AUTHs of SAs
+		 * already begun go first, and the fresh copy is answered.
+		 */
+		if (pkt->age_ms > STALE_INIT_MS) {
+			k->st.drops[DROP_STALE]++;
+			return;
+		}
 		if (ike_msg_parse(&msg, pkt->data, pkt->len)) {
 			k->st.drops[DROP_PARSE]++;
 			return;

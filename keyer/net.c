@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "keyer.h"
@@ -85,12 +86,31 @@ static void note_drops(struct net_sock *s, uint32_t n)
 	s->ovfl = n;
 }
 
-static void from_cmsg(struct net_sock *s, struct msghdr *mh, struct ipaddr *local)
+/* Milliseconds from @then (the kernel's receive stamp) to now. */
+static uint32_t age_ms(const struct timespec *then)
 {
+	struct timespec now;
+	int64_t ms;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+		return 0;
+	ms = (int64_t)(now.tv_sec - then->tv_sec) * 1000 +
+	     (now.tv_nsec - then->tv_nsec) / 1000000;
+	return ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
+static void from_cmsg(struct net_sock *s, struct msghdr *mh, struct packet *pkt)
+{
+	struct ipaddr *local = &pkt->local;
 	struct cmsghdr *c;
 
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			pkt->age_ms = age_ms(&ts);
+		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
 			uint32_t n;
 
 			memcpy(&n, CMSG_DATA(c), sizeof(n));
@@ -117,7 +137,8 @@ static void sock_ready(struct loop_fd *lf, uint32_t events)
 	static uint8_t data[MSG_MAX + 1];
 	union {
 		struct cmsghdr align;
-		uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint32_t))];
+		uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint32_t)) +
+			  CMSG_SPACE(sizeof(struct timespec))];
 	} cbuf;
 	struct sockaddr_storage from;
 	struct iovec iov = { data, sizeof(data) };
@@ -146,7 +167,7 @@ static void sock_ready(struct loop_fd *lf, uint32_t events)
 		pkt.vrf = s->vrf;
 		pkt.local = s->local;
 		pkt.lport = s->port;
-		from_cmsg(s, &mh, &pkt.local);
+		from_cmsg(s, &mh, &pkt);
 		from_sockaddr(&from, &pkt.remote, &pkt.rport);
 		pkt.data = data;
 		pkt.len = (size_t)n;
@@ -217,7 +238,8 @@ static int open_one(struct keyer *k, struct net_sock *s)
 	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) < 0)
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0)
 		goto err_close;
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
 		goto err_close;

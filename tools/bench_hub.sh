@@ -106,6 +106,11 @@ hub_up() {
 
 # The spokes' side, the same for both hubs: N kvti tunnels from N
 # addresses in ns spokes, one keyer for all; ns hub with h0 2001:db8::1.
+# The spokes' addresses sit behind a router (2001:db8::2), as a hub's
+# peers do behind its upstream: one neighbour entry on each side, not one
+# per spoke (with N on the link, every first packet waited for neighbour
+# discovery, whose queue dropped most of a burst: one retransmission per
+# spoke, at 50 spokes too, for both hubs).
 setup_spokes() { # N
 	local n=$1 i
 	ip netns add hub
@@ -115,9 +120,13 @@ setup_spokes() { # N
 	ip link add h0 netns hub type veth peer name e0 netns spokes
 	ip -n hub addr add 2001:db8::1/64 dev h0 nodad
 	ip -n hub link set h0 up
+	ip -n hub route add 2001:db8::1:0/112 via 2001:db8::2 dev h0
 	{
 		echo "link set e0 up"
-		for ((i = 1; i <= n; i++)); do echo "addr add $(spoke $i)/64 dev e0 nodad"; done
+		echo "addr add 2001:db8::2/64 dev e0 nodad"
+		echo "link add sp0 type dummy"
+		echo "link set sp0 up"
+		for ((i = 1; i <= n; i++)); do echo "addr add $(spoke $i)/128 dev sp0"; done
 	} | ip -n spokes -b - || return 1
 	for ((i = 1; i <= n; i++)); do
 		kvti -n spokes tunnel add "t$i" local "$(spoke $i)" remote 2001:db8::1 || return 1
