@@ -168,10 +168,6 @@ static int k_tunnel_flush(void *ctx, const char *ifname)
 	return ret < 0 ? -1 : 0;
 }
 
-/*
- * TUNNEL_SET: ESP in UDP from our NAT-T port to the peer's mapped one,
- * received on our NAT-T socket, which the module hooks (or raw ESP again).
- */
 /* ESP in UDP's ports and socket, beside KVTI_A_ENCAP udp. */
 static int put_udp_encap(struct nl_msg *msg, const struct kernel_encap *e)
 {
@@ -182,6 +178,10 @@ static int put_udp_encap(struct nl_msg *msg, const struct kernel_encap *e)
 	return 0;
 }
 
+/*
+ * TUNNEL_SET: ESP in UDP from our NAT-T port to the peer's mapped one,
+ * received on our NAT-T socket, which the module hooks (or raw ESP again).
+ */
 static int k_tunnel_encap(void *ctx, const char *ifname, const struct kernel_encap *e)
 {
 	struct kvti_backend *b = ctx;

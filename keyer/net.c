@@ -70,9 +70,8 @@ static void from_sockaddr(const struct sockaddr_storage *ss, struct ipaddr *a, u
 }
 
 /*
- * The destination address from the control messages, if there is one, and
- * the kernel's count of datagrams this socket dropped with its queue full
- * (SO_RXQ_OVFL): a peer's retransmission timer pays for each of them.
+ * @n, the kernel's count of datagrams this socket dropped with its queue
+ * full: a peer's retransmission timer pays for each of them.
  */
 static void note_drops(struct net_sock *s, uint32_t n)
 {
@@ -99,6 +98,11 @@ static uint32_t age_ms(const struct timespec *then)
 	return ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 
+/*
+ * From the control messages: the destination address, if there is one,
+ * how long the datagram waited (SO_TIMESTAMPNS), and the socket's drops
+ * so far (SO_RXQ_OVFL).
+ */
 static void from_cmsg(struct net_sock *s, struct msghdr *mh, struct packet *pkt)
 {
 	struct ipaddr *local = &pkt->local;

@@ -144,11 +144,12 @@ check "branch 2 reaches the hub again" bping 2
 # ISP renumbering it): RFC 7296 2.23, the hub follows the branch's next
 # IKE message, and the clone's ESP with it; the clone stays the same.
 ip -n nat addr add 203.0.113.253/24 dev n2
-remap_b1() {
+remap_b1() { # the rule must go in; conntrack -D fails when it finds nothing
 	ip netns exec nat nft insert rule ip nat post \
-		oifname "n2" ip saddr 192.0.2.1 meta l4proto udp snat to 203.0.113.253:40100-40199 &&
-		ip netns exec nat conntrack -D -s 192.0.2.1 >/dev/null 2>&1
-	true
+		oifname "n2" ip saddr 192.0.2.1 meta l4proto udp snat to 203.0.113.253:40100-40199 ||
+		return 1
+	ip netns exec nat conntrack -D -s 192.0.2.1 >/dev/null 2>&1
+	return 0
 }
 check "the NAT now maps branch 1 to 203.0.113.253:40100-40199" remap_b1
 i1=$(ifindex "$c1")

@@ -71,8 +71,8 @@ ike_rekeyed() {
 	[ -n "$a" ] && [ "${a#* }" = "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$1" ] &&
 		ike_up 1 vti1 && ike_up 2 vti1
 }
-# flood N COUNT INTERVAL SIZE: ping from gN, prints "sent received"
-# flood G COUNT INTERVAL SIZE: INTERVAL stretched KVTI_SLOW times
+# flood N COUNT INTERVAL SIZE: ping from gN, prints "sent received";
+# INTERVAL is stretched KVTI_SLOW times
 flood() {
 	local i
 	i=$(awk -v i="$3" -v s="$KVTI_SLOW" 'BEGIN { printf "%.3f", i * s }')
